@@ -1,0 +1,199 @@
+import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { writeAudit } from '../audit/audit.service.js';
+import type { Db } from '../db/client.js';
+import { accounts } from '../db/schema/index.js';
+import type { Ctx } from '../shared/context.js';
+import { AppError } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+import {
+  deletedCondition,
+  type ListQuery,
+  type ListSpec,
+  listConditions,
+  listOrderBy,
+  sortKeySelect,
+  toPage,
+} from '../shared/list-query.js';
+import { normalizeDomain } from '../shared/normalize.js';
+import { checkVersion, iso } from '../shared/records.js';
+import { assertMember } from '../workspaces/members.service.js';
+import { ACCOUNT_HEALTH, ACCOUNT_TYPES, type AccountCreate, type AccountOut, type AccountUpdate } from './accounts.schemas.js';
+
+type Row = typeof accounts.$inferSelect;
+
+export const toAccount = (r: Row): AccountOut => ({
+  id: r.id,
+  externalId: r.externalId,
+  name: r.name,
+  domain: r.domain,
+  website: r.website,
+  phone: r.phone,
+  accountType: r.accountType,
+  industry: r.industry,
+  companySize: r.companySize,
+  annualRevenue: r.annualRevenue,
+  taxId: r.taxId,
+  health: r.health,
+  lifecycleStage: r.lifecycleStage,
+  description: r.description,
+  address: r.address ?? null,
+  ownerId: r.ownerId,
+  createdBy: r.createdBy,
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
+  deletedAt: iso(r.deletedAt),
+  version: r.version,
+});
+
+export const accountListSpec: ListSpec = {
+  idExpr: accounts.id,
+  defaultSort: '-createdAt',
+  sorts: {
+    createdAt: { expr: sql`${accounts.createdAt}`, type: 'date' },
+    updatedAt: { expr: sql`${accounts.updatedAt}`, type: 'date' },
+    name: { expr: sql`lower(${accounts.name})`, type: 'text' },
+    annualRevenue: { expr: sql`coalesce(${accounts.annualRevenue}, -1)`, type: 'number' },
+  },
+  filters: {
+    accountType: { kind: 'enum', expr: accounts.accountType, values: ACCOUNT_TYPES, description: 'Account type' },
+    health: { kind: 'enum', expr: accounts.health, values: ACCOUNT_HEALTH, description: 'Health' },
+    industry: { kind: 'text', expr: accounts.industry, description: 'Industry' },
+    domain: { kind: 'text', expr: accounts.domain, description: 'Domain' },
+    ownerId: { kind: 'uuid', expr: accounts.ownerId, description: 'Owner' },
+    externalId: { kind: 'text', expr: accounts.externalId, description: 'External id' },
+    createdAt: { kind: 'date', expr: accounts.createdAt, description: 'Created' },
+    annualRevenue: { kind: 'number', expr: accounts.annualRevenue, description: 'Annual revenue' },
+  },
+  search: (q) =>
+    sql`(${accounts.name} ilike ${`%${q}%`} or ${accounts.domain} ilike ${`%${q}%`} or ${accounts.taxId} = ${q})`,
+};
+
+export async function listAccounts(db: Db, ctx: Ctx, query: ListQuery) {
+  const where: (SQL | undefined)[] = [
+    eq(accounts.workspaceId, ctx.workspaceId),
+    deletedCondition(accounts.deletedAt, query.deleted),
+    ...listConditions(accountListSpec, query),
+  ];
+  const rows = await db
+    .select({ row: accounts, _sort: sortKeySelect(accountListSpec, query.sort) })
+    .from(accounts)
+    .where(and(...where))
+    .orderBy(listOrderBy(accountListSpec, query.sort))
+    .limit(query.limit + 1);
+  return toPage(
+    rows.map((r) => ({ ...toAccount(r.row), _sort: r._sort })),
+    query,
+  );
+}
+
+async function loadRow(db: Db, ctx: Ctx, id: string, opts: { lock?: boolean; withDeleted?: boolean } = {}) {
+  const q = db
+    .select()
+    .from(accounts)
+    .where(
+      and(
+        eq(accounts.workspaceId, ctx.workspaceId),
+        eq(accounts.id, id),
+        opts.withDeleted ? undefined : sql`${accounts.deletedAt} is null`,
+      ),
+    );
+  const [row] = opts.lock ? await q.for('update') : await q;
+  if (!row) throw AppError.notFound('Account', id);
+  return row;
+}
+
+export async function getAccount(db: Db, ctx: Ctx, id: string): Promise<AccountOut> {
+  return toAccount(await loadRow(db, ctx, id, { withDeleted: true }));
+}
+
+/** Fails with 404 unless the account exists (and is not archived) in this workspace. */
+export async function assertAccount(db: Db, ctx: Ctx, id: string, field = 'accountId'): Promise<Row> {
+  const [row] = await db
+    .select()
+    .from(accounts)
+    .where(and(eq(accounts.workspaceId, ctx.workspaceId), eq(accounts.id, id), sql`${accounts.deletedAt} is null`));
+  if (!row) throw new AppError('not_found', `Account ${id} was not found`, [{ field, reason: 'no such account' }]);
+  return row;
+}
+
+function clean(input: AccountCreate | AccountUpdate) {
+  const v: Partial<typeof accounts.$inferInsert> = { ...input } as Partial<typeof accounts.$inferInsert>;
+  if (input.domain) v.domain = normalizeDomain(input.domain);
+  if (input.address !== undefined) v.address = input.address as Record<string, string | null> | null;
+  return v;
+}
+
+export async function createAccount(db: Db, ctx: Ctx, input: AccountCreate): Promise<AccountOut> {
+  return db.transaction(async (tx) => {
+    if (input.ownerId) await assertMember(tx, ctx, input.ownerId, 'ownerId');
+    await assertExternalIdFree(tx, ctx, input.externalId);
+    const [row] = await tx
+      .insert(accounts)
+      .values({ ...clean(input), name: input.name, workspaceId: ctx.workspaceId, id: newId(), createdBy: ctx.userId })
+      .returning();
+    const out = toAccount(row!);
+    await writeAudit(tx, ctx, { action: 'create', entity: 'account', entityId: out.id, after: out });
+    return out;
+  });
+}
+
+async function assertExternalIdFree(db: Db, ctx: Ctx, externalId: string | null | undefined, selfId?: string) {
+  if (!externalId) return;
+  const [hit] = await db
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(and(eq(accounts.workspaceId, ctx.workspaceId), eq(accounts.externalId, externalId)));
+  if (hit && hit.id !== selfId)
+    throw new AppError('conflict', `An account with externalId ${externalId} already exists`, [
+      { field: 'externalId', reason: `already used by account ${hit.id}` },
+    ]);
+}
+
+export async function updateAccount(
+  db: Db,
+  ctx: Ctx,
+  id: string,
+  input: AccountUpdate,
+  ifMatch?: string,
+): Promise<AccountOut> {
+  return db.transaction(async (tx) => {
+    const before = await loadRow(tx, ctx, id, { lock: true });
+    checkVersion('account', String(before.version), ifMatch);
+    if (input.ownerId) await assertMember(tx, ctx, input.ownerId, 'ownerId');
+    await assertExternalIdFree(tx, ctx, input.externalId, id);
+    const [row] = await tx
+      .update(accounts)
+      .set({ ...clean(input), updatedAt: sql`now()`, version: sql`${accounts.version} + 1` })
+      .where(and(eq(accounts.workspaceId, ctx.workspaceId), eq(accounts.id, id)))
+      .returning();
+    const out = toAccount(row!);
+    await writeAudit(tx, ctx, { action: 'update', entity: 'account', entityId: id, before: toAccount(before), after: out });
+    return out;
+  });
+}
+
+/** Accounts are archived, never hard-deleted. */
+export async function setAccountDeleted(db: Db, ctx: Ctx, id: string, deleted: boolean): Promise<AccountOut> {
+  return db.transaction(async (tx) => {
+    const before = await loadRow(tx, ctx, id, { lock: true, withDeleted: true });
+    if (deleted === (before.deletedAt !== null)) return toAccount(before);
+    const [row] = await tx
+      .update(accounts)
+      .set({
+        deletedAt: deleted ? sql`now()` : null,
+        updatedAt: sql`now()`,
+        version: sql`${accounts.version} + 1`,
+      })
+      .where(and(eq(accounts.workspaceId, ctx.workspaceId), eq(accounts.id, id)))
+      .returning();
+    const out = toAccount(row!);
+    await writeAudit(tx, ctx, {
+      action: deleted ? 'delete' : 'restore',
+      entity: 'account',
+      entityId: id,
+      before: toAccount(before),
+      after: out,
+    });
+    return out;
+  });
+}

@@ -1,0 +1,223 @@
+import { and, eq, or, type SQL, sql } from 'drizzle-orm';
+import { assertAccount } from '../accounts/accounts.service.js';
+import { writeAudit } from '../audit/audit.service.js';
+import { loadContactRow } from '../contacts/contacts.service.js';
+import type { Db } from '../db/client.js';
+import { ACTIVITY_TYPES, activities, deals, leads } from '../db/schema/index.js';
+import type { Ctx } from '../shared/context.js';
+import { AppError } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+import {
+  deletedCondition,
+  type ListQuery,
+  type ListSpec,
+  listConditions,
+  listOrderBy,
+  sortKeySelect,
+  toPage,
+} from '../shared/list-query.js';
+import { checkVersion, iso } from '../shared/records.js';
+import type { ActivityCreate, ActivityOut, ActivityUpdate } from './activities.schemas.js';
+
+type Row = typeof activities.$inferSelect;
+
+export const toActivity = (r: Row): ActivityOut => ({
+  id: r.id,
+  type: r.type,
+  leadId: r.leadId,
+  contactId: r.contactId,
+  dealId: r.dealId,
+  accountId: r.accountId,
+  userId: r.userId,
+  subject: r.subject,
+  body: r.body,
+  outcome: r.outcome,
+  durationMinutes: r.durationMinutes,
+  occurredAt: r.occurredAt.toISOString(),
+  metadata: r.metadata,
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
+  deletedAt: iso(r.deletedAt),
+  version: r.version,
+});
+
+export const activityListSpec: ListSpec = {
+  idExpr: activities.id,
+  defaultSort: '-occurredAt',
+  sorts: {
+    occurredAt: { expr: sql`${activities.occurredAt}`, type: 'date' },
+    createdAt: { expr: sql`${activities.createdAt}`, type: 'date' },
+  },
+  filters: {
+    type: { kind: 'enum', expr: activities.type, values: ACTIVITY_TYPES, description: 'Type' },
+    leadId: { kind: 'uuid', expr: activities.leadId, description: 'Lead' },
+    contactId: { kind: 'uuid', expr: activities.contactId, description: 'Contact' },
+    dealId: { kind: 'uuid', expr: activities.dealId, description: 'Deal' },
+    accountId: { kind: 'uuid', expr: activities.accountId, description: 'Account' },
+    userId: { kind: 'uuid', expr: activities.userId, description: 'Logged by' },
+    outcome: { kind: 'text', expr: activities.outcome, description: 'Outcome' },
+    occurredAt: { kind: 'date', expr: activities.occurredAt, description: 'Occurred' },
+  },
+  search: (q) => {
+    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return sql`(${activities.subject} ilike ${like} or ${activities.body} ilike ${like})`;
+  },
+};
+
+export async function listActivities(db: Db, ctx: Ctx, query: ListQuery, scope?: SQL) {
+  const rows = await db
+    .select({ row: activities, _sort: sortKeySelect(activityListSpec, query.sort) })
+    .from(activities)
+    .where(
+      and(
+        eq(activities.workspaceId, ctx.workspaceId),
+        deletedCondition(activities.deletedAt, query.deleted),
+        scope,
+        ...listConditions(activityListSpec, query),
+      ),
+    )
+    .orderBy(listOrderBy(activityListSpec, query.sort))
+    .limit(query.limit + 1);
+  return toPage(
+    rows.map((r) => ({ ...toActivity(r.row), _sort: r._sort })),
+    query,
+  );
+}
+
+/**
+ * A lead's timeline: its own activities and those of its contact that belong to no other lead.
+ * (Activities logged on a lead carry the lead's contact too, so the contact's timeline shows them.)
+ */
+export async function leadTimeline(db: Db, ctx: Ctx, leadId: string, query: ListQuery) {
+  const [lead] = await db
+    .select({ contactId: leads.contactId })
+    .from(leads)
+    .where(and(eq(leads.workspaceId, ctx.workspaceId), eq(leads.id, leadId)));
+  if (!lead) throw AppError.notFound('Lead', leadId);
+  return listActivities(
+    db,
+    ctx,
+    query,
+    or(eq(activities.leadId, leadId), and(eq(activities.contactId, lead.contactId), sql`${activities.leadId} is null`)),
+  );
+}
+
+export async function contactTimeline(db: Db, ctx: Ctx, contactId: string, query: ListQuery) {
+  await loadContactRow(db, ctx, contactId, { withDeleted: true });
+  return listActivities(db, ctx, query, eq(activities.contactId, contactId));
+}
+
+async function loadRow(db: Db, ctx: Ctx, id: string, opts: { lock?: boolean; withDeleted?: boolean } = {}) {
+  const q = db
+    .select()
+    .from(activities)
+    .where(
+      and(
+        eq(activities.workspaceId, ctx.workspaceId),
+        eq(activities.id, id),
+        opts.withDeleted ? undefined : sql`${activities.deletedAt} is null`,
+      ),
+    );
+  const [row] = opts.lock ? await q.for('update') : await q;
+  if (!row) throw AppError.notFound('Activity', id);
+  return row;
+}
+
+export async function getActivity(db: Db, ctx: Ctx, id: string): Promise<ActivityOut> {
+  return toActivity(await loadRow(db, ctx, id, { withDeleted: true }));
+}
+
+/** Logs an activity. On a lead, the lead's contact is filled in so the contact's timeline shows it. */
+export async function insertActivity(tx: Db, ctx: Ctx, input: ActivityCreate): Promise<ActivityOut> {
+  let contactId = input.contactId ?? null;
+  if (input.leadId) {
+    const [lead] = await tx
+      .select({ contactId: leads.contactId })
+      .from(leads)
+      .where(and(eq(leads.workspaceId, ctx.workspaceId), eq(leads.id, input.leadId), sql`${leads.deletedAt} is null`));
+    if (!lead) throw new AppError('not_found', 'Lead not found', [{ field: 'leadId', reason: 'no such lead' }]);
+    contactId ??= lead.contactId;
+  }
+  if (input.contactId) await loadContactRow(tx, ctx, input.contactId, { field: 'contactId' });
+  if (input.accountId) await assertAccount(tx, ctx, input.accountId);
+  if (input.dealId) {
+    const [d] = await tx
+      .select({ id: deals.id })
+      .from(deals)
+      .where(and(eq(deals.workspaceId, ctx.workspaceId), eq(deals.id, input.dealId), sql`${deals.deletedAt} is null`));
+    if (!d) throw new AppError('not_found', 'Deal not found', [{ field: 'dealId', reason: 'no such deal' }]);
+  }
+  const [row] = await tx
+    .insert(activities)
+    .values({
+      ...input,
+      contactId,
+      occurredAt: input.occurredAt ? new Date(input.occurredAt) : undefined,
+      metadata: input.metadata ?? {},
+      workspaceId: ctx.workspaceId,
+      id: newId(),
+      userId: ctx.userId,
+    })
+    .returning();
+  const out = toActivity(row!);
+  await writeAudit(tx, ctx, { action: 'create', entity: 'activity', entityId: out.id, after: out });
+  return out;
+}
+
+export async function createActivity(db: Db, ctx: Ctx, input: ActivityCreate): Promise<ActivityOut> {
+  return db.transaction((tx) => insertActivity(tx, ctx, input));
+}
+
+const assertLoggable = (r: Row) => {
+  if (!(['call', 'email', 'meeting', 'note', 'sms'] as string[]).includes(r.type))
+    throw new AppError('conflict', `A ${r.type} activity is written by Leadbase and cannot be changed`);
+};
+
+export async function updateActivity(
+  db: Db,
+  ctx: Ctx,
+  id: string,
+  input: ActivityUpdate,
+  ifMatch?: string,
+): Promise<ActivityOut> {
+  return db.transaction(async (tx) => {
+    const before = await loadRow(tx, ctx, id, { lock: true });
+    assertLoggable(before);
+    checkVersion('activity', String(before.version), ifMatch);
+    const [row] = await tx
+      .update(activities)
+      .set({
+        ...input,
+        occurredAt: input.occurredAt ? new Date(input.occurredAt) : undefined,
+        updatedAt: sql`now()`,
+        version: sql`${activities.version} + 1`,
+      })
+      .where(and(eq(activities.workspaceId, ctx.workspaceId), eq(activities.id, id)))
+      .returning();
+    const after = toActivity(row!);
+    await writeAudit(tx, ctx, { action: 'update', entity: 'activity', entityId: id, before: toActivity(before), after });
+    return after;
+  });
+}
+
+export async function setActivityDeleted(db: Db, ctx: Ctx, id: string, deleted: boolean): Promise<ActivityOut> {
+  return db.transaction(async (tx) => {
+    const before = await loadRow(tx, ctx, id, { lock: true, withDeleted: true });
+    assertLoggable(before);
+    if (deleted === (before.deletedAt !== null)) return toActivity(before);
+    const [row] = await tx
+      .update(activities)
+      .set({ deletedAt: deleted ? sql`now()` : null, updatedAt: sql`now()`, version: sql`${activities.version} + 1` })
+      .where(and(eq(activities.workspaceId, ctx.workspaceId), eq(activities.id, id)))
+      .returning();
+    const after = toActivity(row!);
+    await writeAudit(tx, ctx, {
+      action: deleted ? 'delete' : 'restore',
+      entity: 'activity',
+      entityId: id,
+      before: toActivity(before),
+      after,
+    });
+    return after;
+  });
+}

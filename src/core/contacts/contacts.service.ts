@@ -1,0 +1,271 @@
+import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { assertAccount } from '../accounts/accounts.service.js';
+import { writeAudit } from '../audit/audit.service.js';
+import type { Db } from '../db/client.js';
+import { contacts } from '../db/schema/index.js';
+import type { Ctx } from '../shared/context.js';
+import { AppError } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+import {
+  deletedCondition,
+  type ListQuery,
+  type ListSpec,
+  listConditions,
+  listOrderBy,
+  sortKeySelect,
+  toPage,
+} from '../shared/list-query.js';
+import { normalizeEmail, normalizePhone } from '../shared/normalize.js';
+import { checkVersion, iso } from '../shared/records.js';
+import { assertMember } from '../workspaces/members.service.js';
+import { countryOf } from '../workspaces/workspace-settings.js';
+import { contactColumns } from './contact-values.js';
+import { CONTACT_STATUSES, type ContactCreate, type ContactOut, type ContactUpdate } from './contacts.schemas.js';
+
+export type ContactRow = typeof contacts.$inferSelect;
+
+export const displayName = (r: Pick<ContactRow, 'firstName' | 'lastName' | 'companyName' | 'emails'>): string =>
+  [r.firstName, r.lastName].filter(Boolean).join(' ') || r.companyName || r.emails[0]?.email || 'Unnamed contact';
+
+export const toContact = (r: ContactRow): ContactOut => ({
+  id: r.id,
+  externalId: r.externalId,
+  firstName: r.firstName,
+  lastName: r.lastName,
+  name: displayName(r),
+  email: r.emails[0]?.email ?? null,
+  phone: r.phones[0]?.e164 ?? null,
+  emails: r.emails,
+  phones: r.phones,
+  addresses: r.addresses,
+  companyName: r.companyName,
+  jobTitle: r.jobTitle,
+  department: r.department,
+  role: r.role,
+  preferredChannel: r.preferredChannel,
+  influence: r.influence as ContactOut['influence'],
+  accountId: r.accountId,
+  isPrimaryContact: r.isPrimaryContact,
+  status: r.status,
+  source: r.source,
+  gdprConsent: r.gdprConsent,
+  doNotContact: r.doNotContact,
+  optInAt: iso(r.optInAt),
+  isConvertedFromLead: r.isConvertedFromLead,
+  conversionDate: iso(r.conversionDate),
+  ownerId: r.ownerId,
+  createdBy: r.createdBy,
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
+  deletedAt: iso(r.deletedAt),
+  version: r.version,
+});
+
+/** `q` search over names, company, emails and phone digits (trigram index on `search_text`). */
+export function contactSearch(q: string): SQL {
+  const text = q.toLowerCase();
+  const digits = q.replace(/\D/g, '');
+  const byText = sql`${contacts.searchText} like ${`%${escapeLike(text)}%`}`;
+  if (digits.length >= 4 && digits.length >= q.replace(/\s/g, '').length - 3)
+    return sql`(${byText} or ${contacts.searchText} like ${`%${digits}%`})`;
+  return byText;
+}
+
+export const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export const contactListSpec: ListSpec = {
+  idExpr: contacts.id,
+  defaultSort: '-createdAt',
+  sorts: {
+    createdAt: { expr: sql`${contacts.createdAt}`, type: 'date' },
+    updatedAt: { expr: sql`${contacts.updatedAt}`, type: 'date' },
+    lastName: { expr: sql`lower(coalesce(${contacts.lastName}, ''))`, type: 'text' },
+    firstName: { expr: sql`lower(coalesce(${contacts.firstName}, ''))`, type: 'text' },
+    companyName: { expr: sql`lower(coalesce(${contacts.companyName}, ''))`, type: 'text' },
+  },
+  filters: {
+    status: { kind: 'enum', expr: contacts.status, values: CONTACT_STATUSES, description: 'Status' },
+    ownerId: { kind: 'uuid', expr: contacts.ownerId, description: 'Owner' },
+    accountId: { kind: 'uuid', expr: contacts.accountId, description: 'Account' },
+    source: { kind: 'text', expr: contacts.source, description: 'Source' },
+    externalId: { kind: 'text', expr: contacts.externalId, description: 'External id' },
+    email: {
+      kind: 'text',
+      expr: contacts.primaryEmail,
+      description: 'Primary email (case-insensitive exact match)',
+    },
+    doNotContact: { kind: 'bool', expr: contacts.doNotContact, description: 'Do not contact' },
+    createdAt: { kind: 'date', expr: contacts.createdAt, description: 'Created' },
+  },
+  search: contactSearch,
+};
+
+export async function listContacts(db: Db, ctx: Ctx, query: ListQuery) {
+  if (Array.isArray(query.email)) query.email = (query.email as string[]).map(normalizeEmail);
+  const rows = await db
+    .select({ row: contacts, _sort: sortKeySelect(contactListSpec, query.sort) })
+    .from(contacts)
+    .where(
+      and(
+        eq(contacts.workspaceId, ctx.workspaceId),
+        deletedCondition(contacts.deletedAt, query.deleted),
+        ...listConditions(contactListSpec, query),
+      ),
+    )
+    .orderBy(listOrderBy(contactListSpec, query.sort))
+    .limit(query.limit + 1);
+  return toPage(
+    rows.map((r) => ({ ...toContact(r.row), _sort: r._sort })),
+    query,
+  );
+}
+
+export async function loadContactRow(
+  db: Db,
+  ctx: Ctx,
+  id: string,
+  opts: { lock?: boolean; withDeleted?: boolean; field?: string } = {},
+): Promise<ContactRow> {
+  const q = db
+    .select()
+    .from(contacts)
+    .where(
+      and(
+        eq(contacts.workspaceId, ctx.workspaceId),
+        eq(contacts.id, id),
+        opts.withDeleted ? undefined : sql`${contacts.deletedAt} is null`,
+      ),
+    );
+  const [row] = opts.lock ? await q.for('update') : await q;
+  if (!row)
+    throw new AppError('not_found', `Contact ${id} was not found`, opts.field ? [{ field: opts.field, reason: 'no such contact' }] : []);
+  return row;
+}
+
+export async function getContact(db: Db, ctx: Ctx, id: string): Promise<ContactOut> {
+  return toContact(await loadContactRow(db, ctx, id, { withDeleted: true }));
+}
+
+/**
+ * Finds the live contact with this email (any of its emails, case-insensitive) or else this phone
+ * (E.164). Exact matching; fuzzy duplicate rules come later and build on this.
+ */
+export async function findContactByEmailOrPhone(
+  db: Db,
+  ctx: Ctx,
+  emailNormalized: string | null,
+  phoneE164: string | null,
+): Promise<ContactRow | null> {
+  for (const [col, probe] of [
+    [contacts.emails, emailNormalized ? [{ normalized: emailNormalized }] : null],
+    [contacts.phones, phoneE164 ? [{ e164: phoneE164 }] : null],
+  ] as const) {
+    if (!probe) continue;
+    const [row] = await db
+      .select()
+      .from(contacts)
+      .where(
+        and(
+          eq(contacts.workspaceId, ctx.workspaceId),
+          sql`${col} @> ${JSON.stringify(probe)}::jsonb`,
+          sql`${contacts.deletedAt} is null`,
+        ),
+      )
+      .orderBy(contacts.createdAt)
+      .limit(1);
+    if (row) return row;
+  }
+  return null;
+}
+
+async function checkRefs(db: Db, ctx: Ctx, input: ContactCreate | ContactUpdate, selfId?: string) {
+  if (input.accountId) await assertAccount(db, ctx, input.accountId);
+  if (input.ownerId) await assertMember(db, ctx, input.ownerId, 'ownerId');
+  if (input.externalId) {
+    const [hit] = await db
+      .select({ id: contacts.id })
+      .from(contacts)
+      .where(and(eq(contacts.workspaceId, ctx.workspaceId), eq(contacts.externalId, input.externalId)));
+    if (hit && hit.id !== selfId)
+      throw new AppError('conflict', `A contact with externalId ${input.externalId} already exists`, [
+        { field: 'externalId', reason: `already used by contact ${hit.id}` },
+      ]);
+  }
+}
+
+/** Inserts a contact inside the caller's transaction (used by lead creation too). */
+export async function insertContact(tx: Db, ctx: Ctx, input: ContactCreate): Promise<ContactRow> {
+  await checkRefs(tx, ctx, input);
+  const values = contactColumns(input, await countryOf(tx, ctx));
+  const [row] = await tx
+    .insert(contacts)
+    .values({ ...values, workspaceId: ctx.workspaceId, id: newId(), createdBy: ctx.userId })
+    .returning();
+  await writeAudit(tx, ctx, { action: 'create', entity: 'contact', entityId: row!.id, after: toContact(row!) });
+  return row!;
+}
+
+export async function createContact(db: Db, ctx: Ctx, input: ContactCreate): Promise<ContactOut> {
+  return db.transaction(async (tx) => toContact(await insertContact(tx, ctx, input)));
+}
+
+/** Updates a contact inside the caller's transaction; returns before and after rows. */
+export async function patchContact(
+  tx: Db,
+  ctx: Ctx,
+  before: ContactRow,
+  input: ContactUpdate,
+): Promise<ContactRow> {
+  await checkRefs(tx, ctx, input, before.id);
+  const values = contactColumns(input, await countryOf(tx, ctx), before);
+  if (Object.keys(values).length === 0) return before;
+  const [row] = await tx
+    .update(contacts)
+    .set({ ...values, updatedAt: sql`now()`, version: sql`${contacts.version} + 1` })
+    .where(and(eq(contacts.workspaceId, ctx.workspaceId), eq(contacts.id, before.id)))
+    .returning();
+  await writeAudit(tx, ctx, {
+    action: 'update',
+    entity: 'contact',
+    entityId: before.id,
+    before: toContact(before),
+    after: toContact(row!),
+  });
+  return row!;
+}
+
+export async function updateContact(
+  db: Db,
+  ctx: Ctx,
+  id: string,
+  input: ContactUpdate,
+  ifMatch?: string,
+): Promise<ContactOut> {
+  return db.transaction(async (tx) => {
+    const before = await loadContactRow(tx, ctx, id, { lock: true });
+    checkVersion('contact', String(before.version), ifMatch);
+    return toContact(await patchContact(tx, ctx, before, input));
+  });
+}
+
+export async function setContactDeleted(db: Db, ctx: Ctx, id: string, deleted: boolean): Promise<ContactOut> {
+  return db.transaction(async (tx) => {
+    const before = await loadContactRow(tx, ctx, id, { lock: true, withDeleted: true });
+    if (deleted === (before.deletedAt !== null)) return toContact(before);
+    const [row] = await tx
+      .update(contacts)
+      .set({ deletedAt: deleted ? sql`now()` : null, updatedAt: sql`now()`, version: sql`${contacts.version} + 1` })
+      .where(and(eq(contacts.workspaceId, ctx.workspaceId), eq(contacts.id, id)))
+      .returning();
+    await writeAudit(tx, ctx, {
+      action: deleted ? 'delete' : 'restore',
+      entity: 'contact',
+      entityId: id,
+      before: toContact(before),
+      after: toContact(row!),
+    });
+    return toContact(row!);
+  });
+}
+
+export { normalizeEmail, normalizePhone };

@@ -1,0 +1,77 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { contactSearch } from '../contacts/contacts.service.js';
+import type { Db } from '../db/client.js';
+import { contacts, LEAD_STATUSES, leads, stages } from '../db/schema/index.js';
+import type { Ctx } from '../shared/context.js';
+import {
+  deletedCondition,
+  type ListQuery,
+  type ListSpec,
+  listConditions,
+  listOrderBy,
+  sortKeySelect,
+  toPage,
+} from '../shared/list-query.js';
+import { MARKETING_STAGES, PRIORITIES, TEMPERATURES } from './leads.schemas.js';
+import { toLead } from './leads.service.js';
+
+export const leadListSpec: ListSpec = {
+  idExpr: leads.id,
+  defaultSort: '-createdAt',
+  sorts: {
+    createdAt: { expr: sql`${leads.createdAt}`, type: 'date' },
+    updatedAt: { expr: sql`${leads.updatedAt}`, type: 'date' },
+    stageEnteredAt: { expr: sql`${leads.stageEnteredAt}`, type: 'date' },
+    score: { expr: sql`${leads.score}`, type: 'number' },
+    dealValue: { expr: sql`coalesce(${leads.dealValue}, -1)`, type: 'number' },
+    expectedCloseDate: { expr: sql`coalesce(${leads.expectedCloseDate}::text, '')`, type: 'text' },
+    lastName: { expr: sql`lower(coalesce(${contacts.lastName}, ''))`, type: 'text' },
+    company: { expr: sql`lower(coalesce(${contacts.companyName}, ''))`, type: 'text' },
+  },
+  filters: {
+    status: { kind: 'enum', expr: leads.status, values: LEAD_STATUSES, description: 'Status' },
+    pipelineId: { kind: 'uuid', expr: leads.pipelineId, description: 'Pipeline' },
+    stageId: { kind: 'uuid', expr: leads.stageId, description: 'Stage' },
+    ownerId: { kind: 'uuid', expr: leads.ownerId, description: 'Owner' },
+    contactId: { kind: 'uuid', expr: leads.contactId, description: 'Contact' },
+    source: { kind: 'text', expr: leads.source, description: 'Source' },
+    campaign: { kind: 'text', expr: leads.campaign, description: 'Campaign' },
+    externalId: { kind: 'text', expr: leads.externalId, description: 'External id' },
+    priority: { kind: 'enum', expr: leads.priority, values: PRIORITIES, description: 'Priority' },
+    temperature: { kind: 'enum', expr: leads.temperature, values: TEMPERATURES, description: 'Temperature' },
+    marketingStage: {
+      kind: 'enum',
+      expr: leads.marketingStage,
+      values: MARKETING_STAGES,
+      description: 'Marketing stage',
+    },
+    isDuplicate: { kind: 'bool', expr: leads.isDuplicate, description: 'Flagged as duplicate' },
+    score: { kind: 'number', expr: leads.score, description: 'Score' },
+    dealValue: { kind: 'number', expr: leads.dealValue, description: 'Deal value' },
+    createdAt: { kind: 'date', expr: leads.createdAt, description: 'Created' },
+    expectedCloseDate: { kind: 'date', expr: leads.expectedCloseDate, description: 'Expected close date' },
+  },
+  search: contactSearch,
+};
+
+/** Leads with their contact's fields; one indexed query per page (lead, contact and stage joined). */
+export async function listLeads(db: Db, ctx: Ctx, query: ListQuery) {
+  const rows = await db
+    .select({ lead: leads, contact: contacts, stageName: stages.name, _sort: sortKeySelect(leadListSpec, query.sort) })
+    .from(leads)
+    .innerJoin(contacts, and(eq(contacts.workspaceId, leads.workspaceId), eq(contacts.id, leads.contactId)))
+    .innerJoin(stages, and(eq(stages.workspaceId, leads.workspaceId), eq(stages.id, leads.stageId)))
+    .where(
+      and(
+        eq(leads.workspaceId, ctx.workspaceId),
+        deletedCondition(leads.deletedAt, query.deleted),
+        ...listConditions(leadListSpec, query),
+      ),
+    )
+    .orderBy(listOrderBy(leadListSpec, query.sort))
+    .limit(query.limit + 1);
+  return toPage(
+    rows.map((r) => ({ ...toLead(r.lead, r.contact, r.stageName), _sort: r._sort })),
+    query,
+  );
+}

@@ -1,0 +1,346 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { logSystemEvents, type SystemEvent } from '../activities/timeline-events.js';
+import { writeAudit } from '../audit/audit.service.js';
+import { normalizePhones } from '../contacts/contact-values.js';
+import type { ContactUpdate } from '../contacts/contacts.schemas.js';
+import {
+  type ContactRow,
+  displayName,
+  findContactByEmailOrPhone,
+  insertContact,
+  loadContactRow,
+  patchContact,
+} from '../contacts/contacts.service.js';
+import type { Db } from '../db/client.js';
+import { contacts, leads, stages } from '../db/schema/index.js';
+import { resolveStage } from '../pipelines/pipelines.service.js';
+import type { Ctx } from '../shared/context.js';
+import { AppError } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+import { normalizeEmail } from '../shared/normalize.js';
+import { checkVersion, iso } from '../shared/records.js';
+import { assertMember } from '../workspaces/members.service.js';
+import { countryOf } from '../workspaces/workspace-settings.js';
+import type { LeadCreate, LeadOut, LeadUpdate } from './leads.schemas.js';
+
+export type LeadRow = typeof leads.$inferSelect;
+
+export function toLead(l: LeadRow, c: ContactRow, stageName: string): LeadOut {
+  const a = c.addresses[0];
+  return {
+    id: l.id,
+    externalId: l.externalId,
+    contactId: l.contactId,
+    name: displayName(c),
+    firstName: c.firstName,
+    lastName: c.lastName,
+    email: c.emails[0]?.email ?? null,
+    phone: c.phones[0]?.e164 ?? null,
+    company: c.companyName,
+    jobTitle: c.jobTitle,
+    address: a
+      ? { street1: a.street1, street2: a.street2, city: a.city, state: a.state, postcode: a.postcode, country: a.country }
+      : null,
+    title: l.title,
+    productInterest: l.productInterest,
+    source: l.source,
+    campaign: l.campaign,
+    medium: l.medium,
+    term: l.term,
+    referrer: l.referrer,
+    landingPage: l.landingPage,
+    formName: l.formName,
+    pipelineId: l.pipelineId,
+    stageId: l.stageId,
+    stageName,
+    status: l.status,
+    stageEnteredAt: l.stageEnteredAt.toISOString(),
+    priority: l.priority,
+    temperature: l.temperature,
+    ownerId: l.ownerId,
+    score: l.score,
+    predictedProbability: l.predictedProbability,
+    budgetRange: l.budgetRange,
+    authorityLevel: l.authorityLevel,
+    timeline: l.timeline,
+    dealValue: l.dealValue,
+    expectedCloseDate: l.expectedCloseDate,
+    lostReason: l.lostReason,
+    marketingStage: l.marketingStage,
+    spamScore: l.spamScore,
+    validationStatus: l.validationStatus,
+    isDuplicate: l.isDuplicate,
+    convertedAt: iso(l.convertedAt),
+    convertedAccountId: l.convertedAccountId,
+    convertedDealId: l.convertedDealId,
+    autoCreatedFromContact: l.autoCreatedFromContact,
+    createdBy: l.createdBy,
+    contactVersion: c.version,
+    createdAt: l.createdAt.toISOString(),
+    updatedAt: l.updatedAt.toISOString(),
+    deletedAt: iso(l.deletedAt),
+    version: l.version,
+  };
+}
+
+export const leadEtag = (l: { version: number; contactVersion: number }): string =>
+  `${l.version}.${l.contactVersion}`;
+
+/** Loads a lead with its contact and stage name. */
+export async function loadLead(
+  db: Db,
+  ctx: Ctx,
+  id: string,
+  opts: { lock?: boolean; withDeleted?: boolean } = {},
+): Promise<{ lead: LeadRow; contact: ContactRow; stageName: string }> {
+  const q = db
+    .select({ lead: leads, contact: contacts, stageName: stages.name })
+    .from(leads)
+    .innerJoin(contacts, and(eq(contacts.workspaceId, leads.workspaceId), eq(contacts.id, leads.contactId)))
+    .innerJoin(stages, and(eq(stages.workspaceId, leads.workspaceId), eq(stages.id, leads.stageId)))
+    .where(
+      and(
+        eq(leads.workspaceId, ctx.workspaceId),
+        eq(leads.id, id),
+        opts.withDeleted ? undefined : sql`${leads.deletedAt} is null`,
+      ),
+    );
+  const [row] = opts.lock ? await q.for('update', { of: leads }) : await q;
+  if (!row) throw AppError.notFound('Lead', id);
+  return row;
+}
+
+export async function getLead(db: Db, ctx: Ctx, id: string): Promise<LeadOut> {
+  const r = await loadLead(db, ctx, id, { withDeleted: true });
+  return toLead(r.lead, r.contact, r.stageName);
+}
+
+/** The flat contact fields of a lead write, as a contact update. */
+function contactPart(input: LeadCreate | LeadUpdate): ContactUpdate {
+  const c: ContactUpdate = {};
+  if (input.firstName !== undefined) c.firstName = input.firstName;
+  if (input.lastName !== undefined) c.lastName = input.lastName;
+  if (input.email !== undefined) c.email = input.email;
+  if (input.phone !== undefined) c.phone = input.phone;
+  if (input.company !== undefined) c.companyName = input.company;
+  if (input.jobTitle !== undefined) c.jobTitle = input.jobTitle;
+  return c;
+}
+
+const CONTACT_KEYS = ['firstName', 'lastName', 'email', 'phone', 'company', 'jobTitle', 'address', 'contactId'];
+function leadPart(input: LeadCreate | LeadUpdate) {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input)) if (!CONTACT_KEYS.includes(k) && k !== 'status') out[k] = v;
+  return out as Partial<typeof leads.$inferInsert>;
+}
+
+function addressUpdate(current: ContactRow['addresses'], a: LeadCreate['address']): ContactUpdate['addresses'] {
+  if (a === undefined) return undefined;
+  const rest = current.slice(1);
+  if (a === null) return rest;
+  const first = current[0];
+  return [{ type: first?.type ?? 'personal', ...(first ?? {}), ...a }, ...rest];
+}
+
+/**
+ * Finds the contact for a new lead by exact normalized email, then phone; creates it when none
+ * matches. A matched contact keeps its data; only empty fields and new emails/phones are added.
+ */
+async function findOrCreateContact(tx: Db, ctx: Ctx, input: LeadCreate): Promise<{ contact: ContactRow; matched: boolean }> {
+  const country = await countryOf(tx, ctx);
+  const email = input.email ? normalizeEmail(input.email) : null;
+  const phone = input.phone ? normalizePhones([{ phone: input.phone }], country, 'phone')[0]!.e164 : null;
+  const found = await findContactByEmailOrPhone(tx, ctx, email, phone);
+  if (!found) {
+    const contact = await insertContact(tx, ctx, {
+      ...contactPart(input),
+      addresses: input.address ? [{ type: 'personal', ...input.address }] : undefined,
+      source: input.source ?? undefined,
+      ownerId: input.ownerId ?? undefined,
+    });
+    return { contact, matched: false };
+  }
+  const fill: ContactUpdate = {};
+  if (!found.firstName && input.firstName) fill.firstName = input.firstName;
+  if (!found.lastName && input.lastName) fill.lastName = input.lastName;
+  if (!found.companyName && input.company) fill.companyName = input.company;
+  if (!found.jobTitle && input.jobTitle) fill.jobTitle = input.jobTitle;
+  if (email && !found.emails.some((e) => e.normalized === email))
+    fill.emails = [...found.emails, { email: input.email!, label: null, primary: false }];
+  if (phone && !found.phones.some((p) => p.e164 === phone))
+    fill.phones = [...found.phones, { phone: input.phone!, label: null, primary: false }];
+  if (input.address && found.addresses.length === 0) fill.addresses = [{ type: 'personal', ...input.address }];
+  const contact = Object.keys(fill).length ? await patchContact(tx, ctx, found, fill) : found;
+  return { contact, matched: true };
+}
+
+async function assertLeadExternalIdFree(db: Db, ctx: Ctx, externalId: string | null | undefined, selfId?: string) {
+  if (!externalId) return;
+  const [hit] = await db
+    .select({ id: leads.id })
+    .from(leads)
+    .where(and(eq(leads.workspaceId, ctx.workspaceId), eq(leads.externalId, externalId)));
+  if (hit && hit.id !== selfId)
+    throw new AppError('conflict', `A lead with externalId ${externalId} already exists`, [
+      { field: 'externalId', reason: `already used by lead ${hit.id}` },
+    ]);
+}
+
+/** Creates a lead inside the caller's transaction. */
+export async function insertLead(tx: Db, ctx: Ctx, input: LeadCreate): Promise<LeadOut> {
+  if (input.ownerId) await assertMember(tx, ctx, input.ownerId, 'ownerId');
+  await assertLeadExternalIdFree(tx, ctx, input.externalId);
+  const stage = await resolveStage(tx, ctx, input);
+  let contact: ContactRow;
+  let matched = false;
+  if (input.contactId) {
+    contact = await loadContactRow(tx, ctx, input.contactId, { lock: true, field: 'contactId' });
+    const part = contactPart(input);
+    const addresses = addressUpdate(contact.addresses, input.address);
+    if (addresses) part.addresses = addresses;
+    if (Object.keys(part).length) contact = await patchContact(tx, ctx, contact, part);
+  } else {
+    ({ contact, matched } = await findOrCreateContact(tx, ctx, input));
+  }
+  const id = newId();
+  const [row] = await tx
+    .insert(leads)
+    .values({
+      ...leadPart(input),
+      workspaceId: ctx.workspaceId,
+      id,
+      contactId: contact.id,
+      pipelineId: stage.pipelineId,
+      stageId: stage.id,
+      status: stage.leadStatus,
+      createdBy: ctx.userId,
+    })
+    .returning();
+  const out = toLead(row!, contact, stage.name);
+  await writeAudit(tx, ctx, { action: 'create', entity: 'lead', entityId: id, after: out });
+  const events: SystemEvent[] = [
+    {
+      type: 'system',
+      leadId: id,
+      contactId: contact.id,
+      subject: `Lead created${input.source ? ` from ${input.source}` : ''}`,
+      metadata: { event: 'lead.created', contactMatched: matched, stageId: stage.id },
+    },
+  ];
+  if (row!.ownerId)
+    events.push({
+      type: 'assignment_change',
+      leadId: id,
+      contactId: contact.id,
+      subject: 'Owner assigned',
+      metadata: { fromOwnerId: null, toOwnerId: row!.ownerId },
+    });
+  await logSystemEvents(tx, ctx, events);
+  return out;
+}
+
+export async function createLead(db: Db, ctx: Ctx, input: LeadCreate): Promise<LeadOut> {
+  return db.transaction((tx) => insertLead(tx, ctx, input));
+}
+
+export async function updateLead(db: Db, ctx: Ctx, id: string, input: LeadUpdate, ifMatch?: string): Promise<LeadOut> {
+  return db.transaction(async (tx) => {
+    const cur = await loadLead(tx, ctx, id, { lock: true });
+    const before = toLead(cur.lead, cur.contact, cur.stageName);
+    checkVersion('lead', leadEtag(before), ifMatch);
+    if (input.ownerId) await assertMember(tx, ctx, input.ownerId, 'ownerId');
+    await assertLeadExternalIdFree(tx, ctx, input.externalId, id);
+
+    // Contact fields go to the contact (or the lead is re-pointed at another contact).
+    let contact = cur.contact;
+    if (input.contactId && input.contactId !== cur.lead.contactId)
+      contact = await loadContactRow(tx, ctx, input.contactId, { lock: true, field: 'contactId' });
+    else contact = await loadContactRow(tx, ctx, contact.id, { lock: true });
+    const part = contactPart(input);
+    const addresses = addressUpdate(contact.addresses, input.address);
+    if (addresses) part.addresses = addresses;
+    if (Object.keys(part).length) contact = await patchContact(tx, ctx, contact, part);
+
+    // Stage moves: stageId, status or pipelineId.
+    const set: Partial<typeof leads.$inferInsert> & Record<string, unknown> = leadPart(input);
+    delete set.stageId;
+    delete set.pipelineId;
+    let stageName = cur.stageName;
+    const events: SystemEvent[] = [];
+    const wantsMove =
+      (input.stageId && input.stageId !== cur.lead.stageId) ||
+      (input.status && input.status !== cur.lead.status) ||
+      (input.pipelineId && input.pipelineId !== cur.lead.pipelineId);
+    if (wantsMove) {
+      const stage = await resolveStage(tx, ctx, {
+        pipelineId: input.pipelineId ?? (input.stageId ? undefined : cur.lead.pipelineId),
+        stageId: input.stageId,
+        status: input.status,
+      });
+      if (stage.id !== cur.lead.stageId) {
+        Object.assign(set, {
+          pipelineId: stage.pipelineId,
+          stageId: stage.id,
+          status: stage.leadStatus,
+          stageEnteredAt: sql`now()`,
+        });
+        stageName = stage.name;
+        events.push({
+          type: 'stage_change',
+          leadId: id,
+          contactId: contact.id,
+          subject: `Stage: ${cur.stageName} → ${stage.name}`,
+          metadata: {
+            fromStageId: cur.lead.stageId,
+            toStageId: stage.id,
+            fromStatus: cur.lead.status,
+            toStatus: stage.leadStatus,
+          },
+        });
+      }
+    }
+    if (input.ownerId !== undefined && input.ownerId !== cur.lead.ownerId)
+      events.push({
+        type: 'assignment_change',
+        leadId: id,
+        contactId: contact.id,
+        subject: input.ownerId ? 'Owner changed' : 'Owner removed',
+        metadata: { fromOwnerId: cur.lead.ownerId, toOwnerId: input.ownerId },
+      });
+    if (contact.id !== cur.lead.contactId) set.contactId = contact.id;
+
+    let leadRow = cur.lead;
+    if (Object.keys(set).length) {
+      [leadRow] = (await tx
+        .update(leads)
+        .set({ ...set, updatedAt: sql`now()`, version: sql`${leads.version} + 1` })
+        .where(and(eq(leads.workspaceId, ctx.workspaceId), eq(leads.id, id)))
+        .returning()) as [LeadRow];
+    }
+    const after = toLead(leadRow, contact, stageName);
+    if (Object.keys(set).length)
+      await writeAudit(tx, ctx, { action: 'update', entity: 'lead', entityId: id, before, after });
+    await logSystemEvents(tx, ctx, events);
+    return after;
+  });
+}
+
+export async function setLeadDeleted(db: Db, ctx: Ctx, id: string, deleted: boolean): Promise<LeadOut> {
+  return db.transaction(async (tx) => {
+    const cur = await loadLead(tx, ctx, id, { lock: true, withDeleted: true });
+    const before = toLead(cur.lead, cur.contact, cur.stageName);
+    if (deleted === (cur.lead.deletedAt !== null)) return before;
+    const [row] = await tx
+      .update(leads)
+      .set({ deletedAt: deleted ? sql`now()` : null, updatedAt: sql`now()`, version: sql`${leads.version} + 1` })
+      .where(and(eq(leads.workspaceId, ctx.workspaceId), eq(leads.id, id)))
+      .returning();
+    const after = toLead(row!, cur.contact, cur.stageName);
+    await writeAudit(tx, ctx, { action: deleted ? 'delete' : 'restore', entity: 'lead', entityId: id, before, after });
+    await logSystemEvents(tx, ctx, [
+      { type: 'system', leadId: id, contactId: cur.contact.id, subject: deleted ? 'Lead deleted' : 'Lead restored' },
+    ]);
+    return after;
+  });
+}
+
