@@ -6,7 +6,7 @@ import { apiKeys, memberships, workspaces } from '../db/schema/index.js';
 import type { Ctx, Role } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import type { ApiKeyOut } from './auth.schemas.js';
+import type { ApiKeyOut } from './api-keys.schemas.js';
 import { sha256 } from './auth.service.js';
 
 type Row = typeof apiKeys.$inferSelect;

@@ -22,22 +22,4 @@ export const sessionOut = z.object({
   workspaces: z.array(workspaceOut).describe('All workspaces the user belongs to'),
 });
 
-export const apiKeyCreate = z.strictObject({
-  name: z.string().trim().min(1, 'is required').max(100),
-  role: z.enum(['admin', 'manager', 'rep', 'viewer']).default('admin').describe('What programs using the key may do'),
-});
-export const apiKeyOut = z.object({
-  id: zId,
-  name: z.string(),
-  prefix: z.string().describe('The start of the key, to recognise it'),
-  role: z.enum(['admin', 'manager', 'rep', 'viewer']),
-  createdAt: zTimestamp,
-  lastUsedAt: zTimestamp.nullable(),
-  revokedAt: zTimestamp.nullable(),
-});
-export const apiKeyCreated = apiKeyOut.extend({
-  key: z.string().describe('The secret key. Shown only once: store it now. Send as `Authorization: Bearer <key>`'),
-});
-
 export type SignupBody = z.infer<typeof signupBody>;
-export type ApiKeyOut = z.infer<typeof apiKeyOut>;

@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Db } from '../core/db/client.js';
+import { AppError } from '../core/shared/errors.js';
+import { newId } from '../core/shared/ids.js';
+import { registerAuth } from './auth.js';
+import { sendProblem } from './problem.js';
+import { accountsRoutes } from './routes/accounts.routes.js';
+import { activitiesRoutes } from './routes/activities.routes.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { contactsRoutes } from './routes/contacts.routes.js';
+import { dealsRoutes } from './routes/deals.routes.js';
+import { leadsRoutes } from './routes/leads.routes.js';
+import { metaRoutes } from './routes/meta.routes.js';
+import { workspacesRoutes } from './routes/workspaces.routes.js';
+
+export type AppOptions = {
+  db: Db;
+  logger?: FastifyServerOptions['logger'];
+  /** Directory of the built web app; served with an SPA fallback when it exists. */
+  webDir?: string;
+};
+
+export const API_VERSION = '0.1.0';
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    genReqId: () => newId(),
+    trustProxy: process.env.TRUST_PROXY === 'true',
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler((err, req, reply) => sendProblem(req, reply, err));
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/') || !opts.webDir || !existsSync(join(opts.webDir, 'index.html')))
+      return sendProblem(req, reply, new AppError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`));
+    return reply.type('text/html').sendFile('index.html');
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Leadbase API',
+        version: API_VERSION,
+        description:
+          'Lead-centric CRM. JSON, camelCase. Lists are cursor-paginated (`limit` ≤ 200, `cursor`, `nextCursor`), sortable (`sort=-createdAt`) and filterable. Creates honour `Idempotency-Key`; updates honour `If-Match` (412 when stale). Deletes are soft; `POST /:id/restore` undoes them. Errors are `application/problem+json` with `errors[].field` and `errors[].reason`. Another workspace\'s ids answer 404.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer lb_…`' },
+          session: { type: 'apiKey', in: 'cookie', name: 'lb_session', description: 'Browser session after sign-in' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  registerAuth(app, opts.db);
+  metaRoutes(app, opts.db);
+  authRoutes(app, opts.db);
+  workspacesRoutes(app, opts.db);
+  accountsRoutes(app, opts.db);
+  contactsRoutes(app, opts.db);
+  leadsRoutes(app, opts.db);
+  dealsRoutes(app, opts.db);
+  activitiesRoutes(app, opts.db);
+
+  if (opts.webDir && existsSync(opts.webDir)) {
+    await app.register(fastifyStatic, { root: opts.webDir, prefix: '/', wildcard: false, index: 'index.html' });
+  }
+  return app;
+}
