@@ -18,11 +18,19 @@ function newest(dir: string): number {
 
 const index = join(WEB_DIR, 'index.html');
 const sources = ['src/web', 'vite.config.ts'].filter(existsSync);
-const stale = !existsSync(index) || sources.some((s) => (statSync(s).isDirectory() ? newest(s) : statSync(s).mtimeMs) > statSync(index).mtimeMs);
+const stale =
+  !existsSync(index) ||
+  sources.some(
+    (s) => (statSync(s).isDirectory() ? newest(s) : statSync(s).mtimeMs) > statSync(index).mtimeMs,
+  );
 if (stale && existsSync('src/web')) {
   console.log('Building the web app…');
-  execFileSync(process.execPath, [join('node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [join('node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'],
+    {
+      stdio: 'inherit',
+    },
+  );
 }
 await serve();

@@ -54,7 +54,12 @@ export async function testApp(kind: DbKind): Promise<TestApp> {
       if (r.statusCode !== 201) throw new Error(`signup failed: ${r.body}`);
       const cookie = String(r.headers['set-cookie']).split(';')[0]!;
       const body = JSON.parse(r.body);
-      const k = await app.inject({ method: 'POST', url: '/api/v1/api-keys', payload: { name: 'tests' }, headers: { cookie } });
+      const k = await app.inject({
+        method: 'POST',
+        url: '/api/v1/api-keys',
+        payload: { name: 'tests' },
+        headers: { cookie },
+      });
       const key = JSON.parse(k.body).key as string;
       return {
         userId: body.user.id,

@@ -4,9 +4,9 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import type { Db } from '../src/core/db/client.js';
 import { type DatabaseHandle, openDatabase } from '../src/core/db/client.js';
 import * as schema from '../src/core/db/schema/index.js';
-import type { Db } from '../src/core/db/client.js';
 
 export type DbKind = 'pglite' | 'postgres';
 
@@ -18,7 +18,10 @@ export async function testDatabase(kind: DbKind): Promise<DatabaseHandle> {
   if (kind === 'pglite') {
     const file = process.env.LEADBASE_PGLITE_TEMPLATE;
     if (!file) throw new Error('global setup did not run');
-    const client = await PGlite.create({ loadDataDir: new Blob([readFileSync(file)]), extensions: { pg_trgm } });
+    const client = await PGlite.create({
+      loadDataDir: new Blob([readFileSync(file)]),
+      extensions: { pg_trgm },
+    });
     const db = drizzlePglite({ client, schema, casing: 'snake_case' }) as unknown as Db;
     return {
       db,

@@ -42,7 +42,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((err, req, reply) => sendProblem(req, reply, err));
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/') || !opts.webDir || !existsSync(join(opts.webDir, 'index.html')))
-      return sendProblem(req, reply, new AppError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`));
+      return sendProblem(
+        req,
+        reply,
+        new AppError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`),
+      );
     return reply.type('text/html').sendFile('index.html');
   });
 
@@ -54,12 +58,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         title: 'Leadbase API',
         version: API_VERSION,
         description:
-          'Lead-centric CRM. JSON, camelCase. Lists are cursor-paginated (`limit` ≤ 200, `cursor`, `nextCursor`), sortable (`sort=-createdAt`) and filterable. Creates honour `Idempotency-Key`; updates honour `If-Match` (412 when stale). Deletes are soft; `POST /:id/restore` undoes them. Errors are `application/problem+json` with `errors[].field` and `errors[].reason`. Another workspace\'s ids answer 404.',
+          "Lead-centric CRM. JSON, camelCase. Lists are cursor-paginated (`limit` ≤ 200, `cursor`, `nextCursor`), sortable (`sort=-createdAt`) and filterable. Creates honour `Idempotency-Key`; updates honour `If-Match` (412 when stale). Deletes are soft; `POST /:id/restore` undoes them. Errors are `application/problem+json` with `errors[].field` and `errors[].reason`. Another workspace's ids answer 404.",
       },
       components: {
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer lb_…`' },
-          session: { type: 'apiKey', in: 'cookie', name: 'lb_session', description: 'Browser session after sign-in' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'lb_session',
+            description: 'Browser session after sign-in',
+          },
         },
       },
       security: [{ apiKey: [] }, { session: [] }],
@@ -79,7 +88,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   activitiesRoutes(app, opts.db);
 
   if (opts.webDir && existsSync(opts.webDir)) {
-    await app.register(fastifyStatic, { root: opts.webDir, prefix: '/', wildcard: false, index: 'index.html' });
+    await app.register(fastifyStatic, {
+      root: opts.webDir,
+      prefix: '/',
+      wildcard: false,
+      index: 'index.html',
+    });
   }
   return app;
 }

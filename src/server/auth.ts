@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { lookupApiKey, touchApiKey } from '../core/auth/api-keys.service.js';
-import { lookupSession, type SessionInfo } from '../core/auth/auth.service.js';
+import { lookupSession, type SessionInfo, workspaceSettings } from '../core/auth/auth.service.js';
 import type { Db } from '../core/db/client.js';
-import { workspaceSettings } from '../core/auth/auth.service.js';
 import { type Ctx, type Role, roleAtLeast } from '../core/shared/context.js';
 import { AppError } from '../core/shared/errors.js';
 
@@ -45,12 +44,24 @@ async function resolve(db: Db, kind: 'key' | 'session', secret: string): Promise
     const key = await lookupApiKey(db, secret);
     if (key) {
       const ws = await workspaceSettings(db, key.workspaceId);
-      p = { kind: 'key', apiKeyId: key.apiKeyId, userId: key.createdBy, workspaceId: key.workspaceId, role: key.role, country: ws.defaultCountry };
+      p = {
+        kind: 'key',
+        apiKeyId: key.apiKeyId,
+        userId: key.createdBy,
+        workspaceId: key.workspaceId,
+        role: key.role,
+        country: ws.defaultCountry,
+      };
       touchApiKey(db, key).catch(() => {});
     }
   } else {
     const s = await lookupSession(db, secret);
-    if (s) p = { kind: 'session', session: s, country: s.workspaceId ? (await workspaceSettings(db, s.workspaceId)).defaultCountry : null };
+    if (s)
+      p = {
+        kind: 'session',
+        session: s,
+        country: s.workspaceId ? (await workspaceSettings(db, s.workspaceId)).defaultCountry : null,
+      };
   }
   if (cache.size > 10_000) cache.clear();
   cache.set(k, { p, until: Date.now() + TTL_MS });
@@ -73,20 +84,43 @@ export function registerAuth(app: FastifyInstance, db: Db): void {
     } else {
       const token = req.cookies[SESSION_COOKIE];
       if (token) principal = await resolve(db, 'session', token);
-      if (!principal) throw new AppError('unauthenticated', 'Sign in, or send an API key as "Authorization: Bearer <key>"');
+      if (!principal)
+        throw new AppError('unauthenticated', 'Sign in, or send an API key as "Authorization: Bearer <key>"');
     }
     if (principal.kind === 'session') req.session = principal.session;
     if (access === 'signed-in') {
-      if (principal.kind === 'key') throw AppError.forbidden('This endpoint is for signed-in people, not API keys');
+      if (principal.kind === 'key')
+        throw AppError.forbidden('This endpoint is for signed-in people, not API keys');
       if (principal.session.workspaceId && principal.session.role)
-        req.ctx = ctxOf(req, principal.session.workspaceId, principal.session.userId, null, principal.session.role, principal.country);
+        req.ctx = ctxOf(
+          req,
+          principal.session.workspaceId,
+          principal.session.userId,
+          null,
+          principal.session.role,
+          principal.country,
+        );
       return;
     }
     const ctx =
       principal.kind === 'key'
-        ? ctxOf(req, principal.workspaceId, principal.userId, principal.apiKeyId, principal.role, principal.country)
+        ? ctxOf(
+            req,
+            principal.workspaceId,
+            principal.userId,
+            principal.apiKeyId,
+            principal.role,
+            principal.country,
+          )
         : principal.session.workspaceId && principal.session.role
-          ? ctxOf(req, principal.session.workspaceId, principal.session.userId, null, principal.session.role, principal.country)
+          ? ctxOf(
+              req,
+              principal.session.workspaceId,
+              principal.session.userId,
+              null,
+              principal.session.role,
+              principal.country,
+            )
           : null;
     if (!ctx) throw AppError.forbidden('You are not a member of a workspace; create one first');
     if (!roleAtLeast(ctx.role, access))

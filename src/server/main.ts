@@ -24,5 +24,7 @@ export async function serve(opts: { port?: number; host?: string } = {}): Promis
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await app.listen({ port, host });
-  app.log.info(`Leadbase on http://localhost:${port} (${handle.kind}${handle.kind === 'pglite' ? `, data in ${process.env.DATA_DIR ?? './data'}` : ''})`);
+  app.log.info(
+    `Leadbase on http://localhost:${port} (${handle.kind}${handle.kind === 'pglite' ? `, data in ${process.env.DATA_DIR ?? './data'}` : ''})`,
+  );
 }

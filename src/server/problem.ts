@@ -14,7 +14,8 @@ const fieldPath = (path: PropertyKey[]): string =>
 function reasonOf(i: Issue): string {
   if (i.code === 'invalid_type' && (i.expected === 'nonoptional' || /received undefined/.test(i.message)))
     return 'is required';
-  if (i.code === 'invalid_type') return i.message.replace(/^Invalid input: /, 'must be ').replace('expected ', '');
+  if (i.code === 'invalid_type')
+    return i.message.replace(/^Invalid input: /, 'must be ').replace('expected ', '');
   return i.message.replace(/^Invalid input: /, '');
 }
 
@@ -26,7 +27,10 @@ export function issuesToFieldErrors(issues: Issue[], prefix = ''): FieldError[] 
     const join = (f: string) => [prefix, base, f].filter(Boolean).join('.').replace(/\.\[/g, '[');
     if (i.code === 'unrecognized_keys' && i.keys) {
       for (const k of i.keys)
-        out.push({ field: join(k), reason: READ_ONLY_FIELDS.has(k) ? 'is read-only' : 'is not a known field' });
+        out.push({
+          field: join(k),
+          reason: READ_ONLY_FIELDS.has(k) ? 'is read-only' : 'is not a known field',
+        });
       continue;
     }
     out.push({ field: join('') || prefix || '(body)', reason: reasonOf(i) });
@@ -34,7 +38,12 @@ export function issuesToFieldErrors(issues: Issue[], prefix = ''): FieldError[] 
   return out;
 }
 
-type FastifyIssue = { keyword: string; instancePath: string; message?: string; params?: Record<string, unknown> };
+type FastifyIssue = {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+  params?: Record<string, unknown>;
+};
 const fromFastifyIssue = (v: FastifyIssue): Issue => ({
   code: v.keyword,
   path: v.instancePath
@@ -58,13 +67,25 @@ export function toAppError(err: unknown): AppError {
     const errors = issuesToFieldErrors(issues, where === 'body' ? '' : '');
     const status = where === 'body' ? 'validation_failed' : 'bad_request';
     const label = where === 'body' ? 'The request body is invalid' : `Invalid ${where}`;
-    return new AppError(status, `${label}: ${errors.map((x) => `${x.field} ${x.reason}`).join('; ')}`, errors);
+    return new AppError(
+      status,
+      `${label}: ${errors.map((x) => `${x.field} ${x.reason}`).join('; ')}`,
+      errors,
+    );
   }
-  if (e && typeof e === 'object' && e.code === 'FST_ERR_RESPONSE_SERIALIZATION' && isResponseSerializationError(e)) return new AppError('internal', 'The response could not be serialised');
+  if (
+    e &&
+    typeof e === 'object' &&
+    e.code === 'FST_ERR_RESPONSE_SERIALIZATION' &&
+    isResponseSerializationError(e)
+  )
+    return new AppError('internal', 'The response could not be serialised');
   switch (e.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new AppError('bad_request', `Malformed JSON body: ${e.message}`, [{ field: '(body)', reason: 'is not valid JSON' }]);
+      return new AppError('bad_request', `Malformed JSON body: ${e.message}`, [
+        { field: '(body)', reason: 'is not valid JSON' },
+      ]);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('payload_too_large', 'The request body is too large', [
         { field: '(body)', reason: 'exceeds the size limit' },
@@ -73,8 +94,14 @@ export function toAppError(err: unknown): AppError {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('unsupported_media_type', 'Send JSON with Content-Type: application/json');
     case '23505': {
-      const field = /external_id/.test(e.constraint ?? '') ? 'externalId' : /email/.test(e.constraint ?? '') ? 'email' : '(body)';
-      return new AppError('conflict', 'A record with this value already exists', [{ field, reason: 'already exists' }]);
+      const field = /external_id/.test(e.constraint ?? '')
+        ? 'externalId'
+        : /email/.test(e.constraint ?? '')
+          ? 'email'
+          : '(body)';
+      return new AppError('conflict', 'A record with this value already exists', [
+        { field, reason: 'already exists' },
+      ]);
     }
     case '23503':
       return new AppError('validation_failed', 'A referenced record does not exist', [
@@ -93,7 +120,10 @@ export function toAppError(err: unknown): AppError {
       return new AppError('conflict', 'A concurrent change conflicted with this one; retry');
   }
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500)
-    return new AppError(e.statusCode === 404 ? 'not_found' : e.statusCode === 429 ? 'rate_limited' : 'bad_request', e.message);
+    return new AppError(
+      e.statusCode === 404 ? 'not_found' : e.statusCode === 429 ? 'rate_limited' : 'bad_request',
+      e.message,
+    );
   return new AppError('internal', 'Something went wrong on our side; it has been logged');
 }
 

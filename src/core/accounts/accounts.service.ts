@@ -17,7 +17,13 @@ import {
 import { normalizeDomain } from '../shared/normalize.js';
 import { checkVersion, iso } from '../shared/records.js';
 import { assertMember } from '../workspaces/members.service.js';
-import { ACCOUNT_HEALTH, ACCOUNT_TYPES, type AccountCreate, type AccountOut, type AccountUpdate } from './accounts.schemas.js';
+import {
+  ACCOUNT_HEALTH,
+  ACCOUNT_TYPES,
+  type AccountCreate,
+  type AccountOut,
+  type AccountUpdate,
+} from './accounts.schemas.js';
 
 type Row = typeof accounts.$inferSelect;
 
@@ -55,7 +61,12 @@ export const accountListSpec: ListSpec = {
     annualRevenue: { expr: sql`coalesce(${accounts.annualRevenue}, -1)`, type: 'number' },
   },
   filters: {
-    accountType: { kind: 'enum', expr: accounts.accountType, values: ACCOUNT_TYPES, description: 'Account type' },
+    accountType: {
+      kind: 'enum',
+      expr: accounts.accountType,
+      values: ACCOUNT_TYPES,
+      description: 'Account type',
+    },
     health: { kind: 'enum', expr: accounts.health, values: ACCOUNT_HEALTH, description: 'Health' },
     industry: { kind: 'text', expr: accounts.industry, description: 'Industry' },
     domain: { kind: 'text', expr: accounts.domain, description: 'Domain' },
@@ -111,8 +122,11 @@ export async function assertAccount(db: Db, ctx: Ctx, id: string, field = 'accou
   const [row] = await db
     .select()
     .from(accounts)
-    .where(and(eq(accounts.workspaceId, ctx.workspaceId), eq(accounts.id, id), sql`${accounts.deletedAt} is null`));
-  if (!row) throw new AppError('not_found', `Account ${id} was not found`, [{ field, reason: 'no such account' }]);
+    .where(
+      and(eq(accounts.workspaceId, ctx.workspaceId), eq(accounts.id, id), sql`${accounts.deletedAt} is null`),
+    );
+  if (!row)
+    throw new AppError('not_found', `Account ${id} was not found`, [{ field, reason: 'no such account' }]);
   return row;
 }
 
@@ -129,7 +143,13 @@ export async function createAccount(db: Db, ctx: Ctx, input: AccountCreate): Pro
     await assertExternalIdFree(tx, ctx, input.externalId);
     const [row] = await tx
       .insert(accounts)
-      .values({ ...clean(input), name: input.name, workspaceId: ctx.workspaceId, id: newId(), createdBy: ctx.userId })
+      .values({
+        ...clean(input),
+        name: input.name,
+        workspaceId: ctx.workspaceId,
+        id: newId(),
+        createdBy: ctx.userId,
+      })
       .returning();
     const out = toAccount(row!);
     await writeAudit(tx, ctx, { action: 'create', entity: 'account', entityId: out.id, after: out });
@@ -137,7 +157,12 @@ export async function createAccount(db: Db, ctx: Ctx, input: AccountCreate): Pro
   });
 }
 
-async function assertExternalIdFree(db: Db, ctx: Ctx, externalId: string | null | undefined, selfId?: string) {
+async function assertExternalIdFree(
+  db: Db,
+  ctx: Ctx,
+  externalId: string | null | undefined,
+  selfId?: string,
+) {
   if (!externalId) return;
   const [hit] = await db
     .select({ id: accounts.id })
@@ -167,7 +192,13 @@ export async function updateAccount(
       .where(and(eq(accounts.workspaceId, ctx.workspaceId), eq(accounts.id, id)))
       .returning();
     const out = toAccount(row!);
-    await writeAudit(tx, ctx, { action: 'update', entity: 'account', entityId: id, before: toAccount(before), after: out });
+    await writeAudit(tx, ctx, {
+      action: 'update',
+      entity: 'account',
+      entityId: id,
+      before: toAccount(before),
+      after: out,
+    });
     return out;
   });
 }

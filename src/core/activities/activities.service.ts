@@ -98,7 +98,10 @@ export async function leadTimeline(db: Db, ctx: Ctx, leadId: string, query: List
     db,
     ctx,
     query,
-    or(eq(activities.leadId, leadId), and(eq(activities.contactId, lead.contactId), sql`${activities.leadId} is null`)),
+    or(
+      eq(activities.leadId, leadId),
+      and(eq(activities.contactId, lead.contactId), sql`${activities.leadId} is null`),
+    ),
   );
 }
 
@@ -134,8 +137,15 @@ export async function insertActivity(tx: Db, ctx: Ctx, input: ActivityCreate): P
     const [lead] = await tx
       .select({ contactId: leads.contactId })
       .from(leads)
-      .where(and(eq(leads.workspaceId, ctx.workspaceId), eq(leads.id, input.leadId), sql`${leads.deletedAt} is null`));
-    if (!lead) throw new AppError('not_found', 'Lead not found', [{ field: 'leadId', reason: 'no such lead' }]);
+      .where(
+        and(
+          eq(leads.workspaceId, ctx.workspaceId),
+          eq(leads.id, input.leadId),
+          sql`${leads.deletedAt} is null`,
+        ),
+      );
+    if (!lead)
+      throw new AppError('not_found', 'Lead not found', [{ field: 'leadId', reason: 'no such lead' }]);
     contactId ??= lead.contactId;
   }
   if (input.contactId) await loadContactRow(tx, ctx, input.contactId, { field: 'contactId' });
@@ -144,7 +154,13 @@ export async function insertActivity(tx: Db, ctx: Ctx, input: ActivityCreate): P
     const [d] = await tx
       .select({ id: deals.id })
       .from(deals)
-      .where(and(eq(deals.workspaceId, ctx.workspaceId), eq(deals.id, input.dealId), sql`${deals.deletedAt} is null`));
+      .where(
+        and(
+          eq(deals.workspaceId, ctx.workspaceId),
+          eq(deals.id, input.dealId),
+          sql`${deals.deletedAt} is null`,
+        ),
+      );
     if (!d) throw new AppError('not_found', 'Deal not found', [{ field: 'dealId', reason: 'no such deal' }]);
   }
   const [row] = await tx
@@ -195,19 +211,34 @@ export async function updateActivity(
       .where(and(eq(activities.workspaceId, ctx.workspaceId), eq(activities.id, id)))
       .returning();
     const after = toActivity(row!);
-    await writeAudit(tx, ctx, { action: 'update', entity: 'activity', entityId: id, before: toActivity(before), after });
+    await writeAudit(tx, ctx, {
+      action: 'update',
+      entity: 'activity',
+      entityId: id,
+      before: toActivity(before),
+      after,
+    });
     return after;
   });
 }
 
-export async function setActivityDeleted(db: Db, ctx: Ctx, id: string, deleted: boolean): Promise<ActivityOut> {
+export async function setActivityDeleted(
+  db: Db,
+  ctx: Ctx,
+  id: string,
+  deleted: boolean,
+): Promise<ActivityOut> {
   return db.transaction(async (tx) => {
     const before = await loadRow(tx, ctx, id, { lock: true, withDeleted: true });
     assertLoggable(before);
     if (deleted === (before.deletedAt !== null)) return toActivity(before);
     const [row] = await tx
       .update(activities)
-      .set({ deletedAt: deleted ? sql`now()` : null, updatedAt: sql`now()`, version: sql`${activities.version} + 1` })
+      .set({
+        deletedAt: deleted ? sql`now()` : null,
+        updatedAt: sql`now()`,
+        version: sql`${activities.version} + 1`,
+      })
       .where(and(eq(activities.workspaceId, ctx.workspaceId), eq(activities.id, id)))
       .returning();
     const after = toActivity(row!);

@@ -72,7 +72,13 @@ export async function revokeApiKey(db: Db, ctx: Ctx, id: string): Promise<ApiKey
       .where(and(eq(apiKeys.workspaceId, ctx.workspaceId), eq(apiKeys.id, id)))
       .returning();
     const out = toOut(row!);
-    await writeAudit(tx, ctx, { action: 'revoke', entity: 'api_key', entityId: id, before: toOut(before), after: out });
+    await writeAudit(tx, ctx, {
+      action: 'revoke',
+      entity: 'api_key',
+      entityId: id,
+      before: toOut(before),
+      after: out,
+    });
     return out;
   });
 }

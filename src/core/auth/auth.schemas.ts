@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { zId, zTimestamp } from '../shared/records.js';
+import { zId } from '../shared/records.js';
 import { workspaceOut, zEmail, zPassword } from '../workspaces/workspaces.schemas.js';
 
 export const signupBody = z.strictObject({

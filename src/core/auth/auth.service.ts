@@ -21,10 +21,17 @@ export async function createWorkspace(
   input: { name: string; defaultCountry?: string; currency?: string },
 ): Promise<string> {
   const id = newId();
-  await tx.insert(workspaces).values({ id, name: input.name, defaultCountry: input.defaultCountry, currency: input.currency });
+  await tx
+    .insert(workspaces)
+    .values({ id, name: input.name, defaultCountry: input.defaultCountry, currency: input.currency });
   await tx.insert(memberships).values({ workspaceId: id, userId, role: 'owner' });
   await createDefaultPipeline(tx, id);
-  await writeAudit(tx, systemCtx(id, userId), { action: 'create', entity: 'workspace', entityId: id, after: input });
+  await writeAudit(tx, systemCtx(id, userId), {
+    action: 'create',
+    entity: 'workspace',
+    entityId: id,
+    after: input,
+  });
   return id;
 }
 
@@ -47,10 +54,7 @@ export async function signup(db: Db, input: SignupBody): Promise<{ userId: strin
 }
 
 export async function checkCredentials(db: Db, email: string, password: string): Promise<string> {
-  const [u] = await db
-    .select()
-    .from(users)
-    .where(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`);
+  const [u] = await db.select().from(users).where(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`);
   // Verify against a dummy hash when the user is unknown so timing does not reveal which emails exist.
   const ok = await verifyPassword(password, u?.passwordHash ?? DUMMY_HASH);
   if (!u || !ok) throw new AppError('unauthenticated', 'Email or password is wrong');
@@ -98,7 +102,12 @@ export async function destroySession(db: Db, token: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.tokenHash, sha256(token)));
 }
 
-export type SessionInfo = { sessionId: string; userId: string; workspaceId: string | null; role: Role | null };
+export type SessionInfo = {
+  sessionId: string;
+  userId: string;
+  workspaceId: string | null;
+  role: Role | null;
+};
 
 /** Resolves a session cookie to the user and the role in the session's workspace (null when not a member). */
 export async function lookupSession(db: Db, token: string): Promise<SessionInfo | null> {
@@ -144,7 +153,11 @@ export async function updateWorkspace(
   input: { name?: string; defaultCountry?: string; currency?: string },
 ): Promise<void> {
   await db.transaction(async (tx) => {
-    const [before] = await tx.select().from(workspaces).where(eq(workspaces.id, ctx.workspaceId)).for('update');
+    const [before] = await tx
+      .select()
+      .from(workspaces)
+      .where(eq(workspaces.id, ctx.workspaceId))
+      .for('update');
     await tx
       .update(workspaces)
       .set({ ...input, updatedAt: sql`now()` })
@@ -153,7 +166,9 @@ export async function updateWorkspace(
       action: 'update',
       entity: 'workspace',
       entityId: ctx.workspaceId,
-      before: before ? { name: before.name, defaultCountry: before.defaultCountry, currency: before.currency } : null,
+      before: before
+        ? { name: before.name, defaultCountry: before.defaultCountry, currency: before.currency }
+        : null,
       after: input,
     });
   });

@@ -37,7 +37,8 @@ export function normalizePhones(list: PhoneIn[], country: string, field = 'phone
     seen.add(e164);
     out.push({ phone: p.phone.trim(), e164, label: p.label ?? null, primary: !!p.primary });
   });
-  if (errors.length) throw new AppError('validation_failed', errors.map((e) => `${e.field} ${e.reason}`).join('; '), errors);
+  if (errors.length)
+    throw new AppError('validation_failed', errors.map((e) => `${e.field} ${e.reason}`).join('; '), errors);
   return primaryFirst(out);
 }
 
@@ -60,7 +61,11 @@ export function withPrimaryEmail(current: ContactEmail[], email: string | null):
   ]);
 }
 
-export function withPrimaryPhone(current: ContactPhone[], phone: string | null, country: string): ContactPhone[] {
+export function withPrimaryPhone(
+  current: ContactPhone[],
+  phone: string | null,
+  country: string,
+): ContactPhone[] {
   const rest = current.slice(1);
   if (phone === null) return rest.length ? primaryFirst(rest) : [];
   const [p] = normalizePhones([{ phone, label: current[0]?.label ?? null, primary: true }], country, 'phone');

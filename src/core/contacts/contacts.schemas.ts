@@ -18,7 +18,9 @@ export const emailIn = z.strictObject({
   primary: z.boolean().optional(),
 });
 export const phoneIn = z.strictObject({
-  phone: zPhoneInput.describe('Any format; stored as E.164 using the workspace country when no +code is given'),
+  phone: zPhoneInput.describe(
+    'Any format; stored as E.164 using the workspace country when no +code is given',
+  ),
   label: zText(50).optional().describe('e.g. mobile, work'),
   primary: z.boolean().optional(),
 });
@@ -38,7 +40,10 @@ export const contactFields = {
   lastName: zText(100),
   email: zEmailAddress.nullable().describe('Primary email (shortcut for the first entry of `emails`)'),
   phone: zPhoneInput.nullable().describe('Primary phone (shortcut for the first entry of `phones`)'),
-  emails: z.array(emailIn).max(20).describe('All emails; exactly one is primary (the first when none is marked)'),
+  emails: z
+    .array(emailIn)
+    .max(20)
+    .describe('All emails; exactly one is primary (the first when none is marked)'),
   phones: z.array(phoneIn).max(20).describe('All phones; exactly one is primary'),
   addresses: z.array(addressIn).max(10),
   companyName: zText().describe('Company as written (before the contact is linked to an account)'),
@@ -59,7 +64,10 @@ export const contactFields = {
 };
 
 const base = z.strictObject(contactFields).partial();
-const noBoth = (v: { email?: unknown; emails?: unknown; phone?: unknown; phones?: unknown }, ctx: z.RefinementCtx) => {
+const noBoth = (
+  v: { email?: unknown; emails?: unknown; phone?: unknown; phones?: unknown },
+  ctx: z.RefinementCtx,
+) => {
   if (v.email !== undefined && v.emails !== undefined)
     ctx.addIssue({ code: 'custom', path: ['email'], message: 'send either email or emails, not both' });
   if (v.phone !== undefined && v.phones !== undefined)
@@ -69,7 +77,15 @@ const noBoth = (v: { email?: unknown; emails?: unknown; phone?: unknown; phones?
 export const contactCreate = base
   .superRefine(noBoth)
   .superRefine((v, ctx) => {
-    if (!v.firstName && !v.lastName && !v.email && !v.emails?.length && !v.phone && !v.phones?.length && !v.companyName)
+    if (
+      !v.firstName &&
+      !v.lastName &&
+      !v.email &&
+      !v.emails?.length &&
+      !v.phone &&
+      !v.phones?.length &&
+      !v.companyName
+    )
       ctx.addIssue({
         code: 'custom',
         path: ['lastName'],
@@ -89,7 +105,12 @@ export const contactOut = z
     email: z.string().nullable().describe('Primary email'),
     phone: z.string().nullable().describe('Primary phone, E.164'),
     emails: z.array(
-      z.object({ email: z.string(), normalized: z.string(), label: z.string().nullable(), primary: z.boolean() }),
+      z.object({
+        email: z.string(),
+        normalized: z.string(),
+        label: z.string().nullable(),
+        primary: z.boolean(),
+      }),
     ),
     phones: z.array(
       z.object({ phone: z.string(), e164: z.string(), label: z.string().nullable(), primary: z.boolean() }),

@@ -20,12 +20,22 @@ import { checkVersion, iso } from '../shared/records.js';
 import { assertMember } from '../workspaces/members.service.js';
 import { countryOf } from '../workspaces/workspace-settings.js';
 import { contactColumns } from './contact-values.js';
-import { CONTACT_STATUSES, type ContactCreate, type ContactOut, type ContactUpdate } from './contacts.schemas.js';
+import {
+  CONTACT_STATUSES,
+  type ContactCreate,
+  type ContactOut,
+  type ContactUpdate,
+} from './contacts.schemas.js';
 
 export type ContactRow = typeof contacts.$inferSelect;
 
-export const displayName = (r: Pick<ContactRow, 'firstName' | 'lastName' | 'companyName' | 'emails'>): string =>
-  [r.firstName, r.lastName].filter(Boolean).join(' ') || r.companyName || r.emails[0]?.email || 'Unnamed contact';
+export const displayName = (
+  r: Pick<ContactRow, 'firstName' | 'lastName' | 'companyName' | 'emails'>,
+): string =>
+  [r.firstName, r.lastName].filter(Boolean).join(' ') ||
+  r.companyName ||
+  r.emails[0]?.email ||
+  'Unnamed contact';
 
 export const toContact = (r: ContactRow): ContactOut => ({
   id: r.id,
@@ -138,7 +148,11 @@ export async function loadContactRow(
     );
   const [row] = opts.lock ? await q.for('update') : await q;
   if (!row)
-    throw new AppError('not_found', `Contact ${id} was not found`, opts.field ? [{ field: opts.field, reason: 'no such contact' }] : []);
+    throw new AppError(
+      'not_found',
+      `Contact ${id} was not found`,
+      opts.field ? [{ field: opts.field, reason: 'no such contact' }] : [],
+    );
   return row;
 }
 
@@ -201,7 +215,12 @@ export async function insertContact(tx: Db, ctx: Ctx, input: ContactCreate): Pro
     .insert(contacts)
     .values({ ...values, workspaceId: ctx.workspaceId, id: newId(), createdBy: ctx.userId })
     .returning();
-  await writeAudit(tx, ctx, { action: 'create', entity: 'contact', entityId: row!.id, after: toContact(row!) });
+  await writeAudit(tx, ctx, {
+    action: 'create',
+    entity: 'contact',
+    entityId: row!.id,
+    after: toContact(row!),
+  });
   return row!;
 }
 
@@ -254,7 +273,11 @@ export async function setContactDeleted(db: Db, ctx: Ctx, id: string, deleted: b
     if (deleted === (before.deletedAt !== null)) return toContact(before);
     const [row] = await tx
       .update(contacts)
-      .set({ deletedAt: deleted ? sql`now()` : null, updatedAt: sql`now()`, version: sql`${contacts.version} + 1` })
+      .set({
+        deletedAt: deleted ? sql`now()` : null,
+        updatedAt: sql`now()`,
+        version: sql`${contacts.version} + 1`,
+      })
       .where(and(eq(contacts.workspaceId, ctx.workspaceId), eq(contacts.id, id)))
       .returning();
     await writeAudit(tx, ctx, {

@@ -22,8 +22,15 @@ const dealFields = {
   description: zText(5000),
 };
 
-export const dealCreate = z.strictObject(dealFields).partial().required({ name: true }).describe('A new deal');
-export const dealUpdate = z.strictObject(dealFields).partial().describe('Fields to change; absent stay, null clears');
+export const dealCreate = z
+  .strictObject(dealFields)
+  .partial()
+  .required({ name: true })
+  .describe('A new deal');
+export const dealUpdate = z
+  .strictObject(dealFields)
+  .partial()
+  .describe('Fields to change; absent stay, null clears');
 
 export const dealOut = z
   .object({

@@ -2,6 +2,7 @@ import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { assertAccount } from '../accounts/accounts.service.js';
 import { logSystemEvents } from '../activities/timeline-events.js';
 import { writeAudit } from '../audit/audit.service.js';
+import { workspaceSettings } from '../auth/auth.service.js';
 import { loadContactRow } from '../contacts/contacts.service.js';
 import type { Db } from '../db/client.js';
 import { deals, leads, stages } from '../db/schema/index.js';
@@ -20,7 +21,6 @@ import {
 } from '../shared/list-query.js';
 import { checkVersion, iso } from '../shared/records.js';
 import { assertMember } from '../workspaces/members.service.js';
-import { workspaceSettings } from '../auth/auth.service.js';
 import { type DealCreate, type DealOut, type DealUpdate, FORECAST_CATEGORIES } from './deals.schemas.js';
 
 type Row = typeof deals.$inferSelect;
@@ -126,14 +126,16 @@ export async function getDeal(db: Db, ctx: Ctx, id: string): Promise<DealOut> {
 
 async function checkRefs(db: Db, ctx: Ctx, input: DealCreate | DealUpdate, selfId?: string) {
   if (input.accountId) await assertAccount(db, ctx, input.accountId);
-  if (input.primaryContactId) await loadContactRow(db, ctx, input.primaryContactId, { field: 'primaryContactId' });
+  if (input.primaryContactId)
+    await loadContactRow(db, ctx, input.primaryContactId, { field: 'primaryContactId' });
   if (input.ownerId) await assertMember(db, ctx, input.ownerId, 'ownerId');
   if (input.originLeadId) {
     const [l] = await db
       .select({ id: leads.id })
       .from(leads)
       .where(and(eq(leads.workspaceId, ctx.workspaceId), eq(leads.id, input.originLeadId)));
-    if (!l) throw new AppError('not_found', 'Lead not found', [{ field: 'originLeadId', reason: 'no such lead' }]);
+    if (!l)
+      throw new AppError('not_found', 'Lead not found', [{ field: 'originLeadId', reason: 'no such lead' }]);
   }
   if (input.externalId) {
     const [hit] = await db
@@ -183,7 +185,13 @@ export async function createDeal(db: Db, ctx: Ctx, input: DealCreate): Promise<D
   return db.transaction((tx) => insertDeal(tx, ctx, input));
 }
 
-export async function updateDeal(db: Db, ctx: Ctx, id: string, input: DealUpdate, ifMatch?: string): Promise<DealOut> {
+export async function updateDeal(
+  db: Db,
+  ctx: Ctx,
+  id: string,
+  input: DealUpdate,
+  ifMatch?: string,
+): Promise<DealOut> {
   return db.transaction(async (tx) => {
     const cur = await loadRow(tx, ctx, id, { lock: true });
     const before = toDeal(cur.row, cur.stage);
@@ -193,7 +201,10 @@ export async function updateDeal(db: Db, ctx: Ctx, id: string, input: DealUpdate
     const set: Record<string, unknown> = { ...rest };
     let stage = cur.stage;
     if ((stageId && stageId !== cur.row.stageId) || (pipelineId && pipelineId !== cur.row.pipelineId)) {
-      stage = await resolveStage(tx, ctx, { stageId, pipelineId: pipelineId ?? (stageId ? undefined : cur.row.pipelineId) });
+      stage = await resolveStage(tx, ctx, {
+        stageId,
+        pipelineId: pipelineId ?? (stageId ? undefined : cur.row.pipelineId),
+      });
       Object.assign(set, { stageId: stage.id, pipelineId: stage.pipelineId });
       if (stage.id !== cur.row.stageId)
         await logSystemEvents(tx, ctx, [
@@ -223,11 +234,21 @@ export async function setDealDeleted(db: Db, ctx: Ctx, id: string, deleted: bool
     if (deleted === (cur.row.deletedAt !== null)) return before;
     const [row] = await tx
       .update(deals)
-      .set({ deletedAt: deleted ? sql`now()` : null, updatedAt: sql`now()`, version: sql`${deals.version} + 1` })
+      .set({
+        deletedAt: deleted ? sql`now()` : null,
+        updatedAt: sql`now()`,
+        version: sql`${deals.version} + 1`,
+      })
       .where(and(eq(deals.workspaceId, ctx.workspaceId), eq(deals.id, id)))
       .returning();
     const after = toDeal(row!, cur.stage);
-    await writeAudit(tx, ctx, { action: deleted ? 'delete' : 'restore', entity: 'deal', entityId: id, before, after });
+    await writeAudit(tx, ctx, {
+      action: deleted ? 'delete' : 'restore',
+      entity: 'deal',
+      entityId: id,
+      before,
+      after,
+    });
     return after;
   });
 }

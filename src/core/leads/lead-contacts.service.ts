@@ -3,7 +3,7 @@ import { logSystemEvents } from '../activities/timeline-events.js';
 import { writeAudit } from '../audit/audit.service.js';
 import { displayName, loadContactRow } from '../contacts/contacts.service.js';
 import type { Db } from '../db/client.js';
-import { contacts, LEAD_CONTACT_ROLES, leadContacts } from '../db/schema/index.js';
+import { contacts, type LEAD_CONTACT_ROLES, leadContacts } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { loadLead } from './leads.service.js';
@@ -16,7 +16,10 @@ export async function listLeadContacts(db: Db, ctx: Ctx, leadId: string) {
   const rows = await db
     .select({ lc: leadContacts, c: contacts })
     .from(leadContacts)
-    .innerJoin(contacts, and(eq(contacts.workspaceId, leadContacts.workspaceId), eq(contacts.id, leadContacts.contactId)))
+    .innerJoin(
+      contacts,
+      and(eq(contacts.workspaceId, leadContacts.workspaceId), eq(contacts.id, leadContacts.contactId)),
+    )
     .where(and(eq(leadContacts.workspaceId, ctx.workspaceId), eq(leadContacts.leadId, lead.id)))
     .orderBy(leadContacts.createdAt);
   const item = (c: typeof contact, role: Role) => ({
@@ -27,10 +30,18 @@ export async function listLeadContacts(db: Db, ctx: Ctx, leadId: string) {
     phone: c.phones[0]?.e164 ?? null,
     jobTitle: c.jobTitle,
   });
-  return [item(contact, 'primary'), ...rows.filter((r) => r.c.id !== contact.id).map((r) => item(r.c, r.lc.role))];
+  return [
+    item(contact, 'primary'),
+    ...rows.filter((r) => r.c.id !== contact.id).map((r) => item(r.c, r.lc.role)),
+  ];
 }
 
-export async function addLeadContact(db: Db, ctx: Ctx, leadId: string, input: { contactId: string; role: Role }) {
+export async function addLeadContact(
+  db: Db,
+  ctx: Ctx,
+  leadId: string,
+  input: { contactId: string; role: Role },
+) {
   await db.transaction(async (tx) => {
     const { lead } = await loadLead(tx, ctx, leadId, { lock: true });
     if (lead.contactId === input.contactId)
@@ -71,7 +82,12 @@ export async function removeLeadContact(db: Db, ctx: Ctx, leadId: string, contac
       )
       .returning();
     if (gone.length === 0) throw AppError.notFound('Lead contact', contactId);
-    await writeAudit(tx, ctx, { action: 'unlink', entity: 'lead_contact', entityId: leadId, before: gone[0] });
+    await writeAudit(tx, ctx, {
+      action: 'unlink',
+      entity: 'lead_contact',
+      entityId: leadId,
+      before: gone[0],
+    });
   });
   return listLeadContacts(db, ctx, leadId);
 }

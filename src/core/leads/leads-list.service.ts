@@ -57,7 +57,12 @@ export const leadListSpec: ListSpec = {
 /** Leads with their contact's fields; one indexed query per page (lead, contact and stage joined). */
 export async function listLeads(db: Db, ctx: Ctx, query: ListQuery) {
   const rows = await db
-    .select({ lead: leads, contact: contacts, stageName: stages.name, _sort: sortKeySelect(leadListSpec, query.sort) })
+    .select({
+      lead: leads,
+      contact: contacts,
+      stageName: stages.name,
+      _sort: sortKeySelect(leadListSpec, query.sort),
+    })
     .from(leads)
     .innerJoin(contacts, and(eq(contacts.workspaceId, leads.workspaceId), eq(contacts.id, leads.contactId)))
     .innerJoin(stages, and(eq(stages.workspaceId, leads.workspaceId), eq(stages.id, leads.stageId)))

@@ -16,36 +16,99 @@ describe.each(DB_KINDS)('leads API on %s', (kind) => {
       method: 'POST',
       url: '/api/v1/leads',
       headers: s.auth,
-      payload: { firstName: 'Maya', lastName: 'Patel', email: ' Maya@Example.com ', phone: '(415) 555-2671', company: 'Patel Homes', source: 'website', title: 'Kitchen remodel' },
+      payload: {
+        firstName: 'Maya',
+        lastName: 'Patel',
+        email: ' Maya@Example.com ',
+        phone: '(415) 555-2671',
+        company: 'Patel Homes',
+        source: 'website',
+        title: 'Kitchen remodel',
+      },
     });
     expect(a.status).toBe(201);
-    expect(a.body).toMatchObject({ firstName: 'Maya', lastName: 'Patel', email: 'Maya@Example.com', phone: '+14155552671', company: 'Patel Homes', source: 'website', status: 'new', stageName: 'New' });
+    expect(a.body).toMatchObject({
+      firstName: 'Maya',
+      lastName: 'Patel',
+      email: 'Maya@Example.com',
+      phone: '+14155552671',
+      company: 'Patel Homes',
+      source: 'website',
+      status: 'new',
+      stageName: 'New',
+    });
     expect(a.body.contactId).toMatch(/^[0-9a-f-]{36}$/);
     // A second interest of the same person links the same contact (email matched case-insensitively).
-    const b = await t.call({ method: 'POST', url: '/api/v1/leads', headers: s.auth, payload: { email: 'maya@example.COM', title: 'Solar' } });
+    const b = await t.call({
+      method: 'POST',
+      url: '/api/v1/leads',
+      headers: s.auth,
+      payload: { email: 'maya@example.COM', title: 'Solar' },
+    });
     expect(b.status).toBe(201);
     expect(b.body.contactId).toBe(a.body.contactId);
     expect(b.body.firstName).toBe('Maya');
     // …and by phone in another format.
-    const c = await t.call({ method: 'POST', url: '/api/v1/leads', headers: s.auth, payload: { phone: '+1 415-555-2671', title: 'Roof' } });
+    const c = await t.call({
+      method: 'POST',
+      url: '/api/v1/leads',
+      headers: s.auth,
+      payload: { phone: '+1 415-555-2671', title: 'Roof' },
+    });
     expect(c.body.contactId).toBe(a.body.contactId);
-    const contact = await t.call({ method: 'GET', url: `/api/v1/contacts/${a.body.contactId}/leads`, headers: s.auth });
-    expect(contact.body.data.map((l: { title: string }) => l.title).sort()).toEqual(['Kitchen remodel', 'Roof', 'Solar']);
+    const contact = await t.call({
+      method: 'GET',
+      url: `/api/v1/contacts/${a.body.contactId}/leads`,
+      headers: s.auth,
+    });
+    expect(contact.body.data.map((l: { title: string }) => l.title).sort()).toEqual([
+      'Kitchen remodel',
+      'Roof',
+      'Solar',
+    ]);
   });
 
   it('writes contact fields edited on a lead to the contact, with If-Match', async () => {
-    const a = await t.call({ method: 'POST', url: '/api/v1/leads', headers: s.auth, payload: { firstName: 'Li', email: 'li@example.com' } });
+    const a = await t.call({
+      method: 'POST',
+      url: '/api/v1/leads',
+      headers: s.auth,
+      payload: { firstName: 'Li', email: 'li@example.com' },
+    });
     const etag = a.headers.etag as string;
-    const stale = await t.call({ method: 'PATCH', url: `/api/v1/leads/${a.body.id}`, headers: { ...s.auth, 'if-match': '"7.7"' }, payload: { lastName: 'Wei' } });
+    const stale = await t.call({
+      method: 'PATCH',
+      url: `/api/v1/leads/${a.body.id}`,
+      headers: { ...s.auth, 'if-match': '"7.7"' },
+      payload: { lastName: 'Wei' },
+    });
     expect(stale.status).toBe(412);
-    const ok = await t.call({ method: 'PATCH', url: `/api/v1/leads/${a.body.id}`, headers: { ...s.auth, 'if-match': etag }, payload: { lastName: 'Wei', status: 'contacted' } });
+    const ok = await t.call({
+      method: 'PATCH',
+      url: `/api/v1/leads/${a.body.id}`,
+      headers: { ...s.auth, 'if-match': etag },
+      payload: { lastName: 'Wei', status: 'contacted' },
+    });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ lastName: 'Wei', status: 'contacted', stageName: 'Contacted' });
-    const contact = await t.call({ method: 'GET', url: `/api/v1/contacts/${a.body.contactId}`, headers: s.auth });
+    const contact = await t.call({
+      method: 'GET',
+      url: `/api/v1/contacts/${a.body.contactId}`,
+      headers: s.auth,
+    });
     expect(contact.body.lastName).toBe('Wei');
-    const again = await t.call({ method: 'PATCH', url: `/api/v1/leads/${a.body.id}`, headers: { ...s.auth, 'if-match': etag }, payload: { lastName: 'X' } });
+    const again = await t.call({
+      method: 'PATCH',
+      url: `/api/v1/leads/${a.body.id}`,
+      headers: { ...s.auth, 'if-match': etag },
+      payload: { lastName: 'X' },
+    });
     expect(again.status).toBe(412);
-    const timeline = await t.call({ method: 'GET', url: `/api/v1/leads/${a.body.id}/timeline`, headers: s.auth });
+    const timeline = await t.call({
+      method: 'GET',
+      url: `/api/v1/leads/${a.body.id}/timeline`,
+      headers: s.auth,
+    });
     expect(timeline.body.data.map((x: { type: string }) => x.type)).toEqual(['stage_change', 'system']);
   });
 });

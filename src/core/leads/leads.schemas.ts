@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { contactFields } from '../contacts/contacts.schemas.js';
 import { LEAD_CONTACT_ROLES, LEAD_STATUSES } from '../db/schema/index.js';
-import { recordMetaOut, zDate, zExternalId, zId, zMoney, zMoneyOut, zText, zTimestamp } from '../shared/records.js';
+import {
+  recordMetaOut,
+  zDate,
+  zExternalId,
+  zId,
+  zMoney,
+  zMoneyOut,
+  zText,
+  zTimestamp,
+} from '../shared/records.js';
 
 export const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
 export const TEMPERATURES = ['cold', 'warm', 'hot'] as const;
@@ -46,7 +55,9 @@ export const leadFields = {
   stageId: zId.describe("Stage; the pipeline's first stage when absent"),
   status: z
     .enum(LEAD_STATUSES)
-    .describe("Status is derived from the stage; setting it moves the lead to the pipeline's stage with that status"),
+    .describe(
+      "Status is derived from the stage; setting it moves the lead to the pipeline's stage with that status",
+    ),
   priority: z.enum(PRIORITIES),
   temperature: z.enum(TEMPERATURES).nullable(),
   ownerId: zId.nullable().describe('Owner (a member of the workspace)'),

@@ -39,7 +39,14 @@ export function toLead(l: LeadRow, c: ContactRow, stageName: string): LeadOut {
     company: c.companyName,
     jobTitle: c.jobTitle,
     address: a
-      ? { street1: a.street1, street2: a.street2, city: a.city, state: a.state, postcode: a.postcode, country: a.country }
+      ? {
+          street1: a.street1,
+          street2: a.street2,
+          city: a.city,
+          state: a.state,
+          postcode: a.postcode,
+          country: a.country,
+        }
       : null,
     title: l.title,
     productInterest: l.productInterest,
@@ -127,14 +134,26 @@ function contactPart(input: LeadCreate | LeadUpdate): ContactUpdate {
   return c;
 }
 
-const CONTACT_KEYS = ['firstName', 'lastName', 'email', 'phone', 'company', 'jobTitle', 'address', 'contactId'];
+const CONTACT_KEYS = [
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'company',
+  'jobTitle',
+  'address',
+  'contactId',
+];
 function leadPart(input: LeadCreate | LeadUpdate) {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(input)) if (!CONTACT_KEYS.includes(k) && k !== 'status') out[k] = v;
   return out as Partial<typeof leads.$inferInsert>;
 }
 
-function addressUpdate(current: ContactRow['addresses'], a: LeadCreate['address']): ContactUpdate['addresses'] {
+function addressUpdate(
+  current: ContactRow['addresses'],
+  a: LeadCreate['address'],
+): ContactUpdate['addresses'] {
   if (a === undefined) return undefined;
   const rest = current.slice(1);
   if (a === null) return rest;
@@ -146,7 +165,11 @@ function addressUpdate(current: ContactRow['addresses'], a: LeadCreate['address'
  * Finds the contact for a new lead by exact normalized email, then phone; creates it when none
  * matches. A matched contact keeps its data; only empty fields and new emails/phones are added.
  */
-async function findOrCreateContact(tx: Db, ctx: Ctx, input: LeadCreate): Promise<{ contact: ContactRow; matched: boolean }> {
+async function findOrCreateContact(
+  tx: Db,
+  ctx: Ctx,
+  input: LeadCreate,
+): Promise<{ contact: ContactRow; matched: boolean }> {
   const country = await countryOf(tx, ctx);
   const email = input.email ? normalizeEmail(input.email) : null;
   const phone = input.phone ? normalizePhones([{ phone: input.phone }], country, 'phone')[0]!.e164 : null;
@@ -169,12 +192,18 @@ async function findOrCreateContact(tx: Db, ctx: Ctx, input: LeadCreate): Promise
     fill.emails = [...found.emails, { email: input.email!, label: null, primary: false }];
   if (phone && !found.phones.some((p) => p.e164 === phone))
     fill.phones = [...found.phones, { phone: input.phone!, label: null, primary: false }];
-  if (input.address && found.addresses.length === 0) fill.addresses = [{ type: 'personal', ...input.address }];
+  if (input.address && found.addresses.length === 0)
+    fill.addresses = [{ type: 'personal', ...input.address }];
   const contact = Object.keys(fill).length ? await patchContact(tx, ctx, found, fill) : found;
   return { contact, matched: true };
 }
 
-async function assertLeadExternalIdFree(db: Db, ctx: Ctx, externalId: string | null | undefined, selfId?: string) {
+async function assertLeadExternalIdFree(
+  db: Db,
+  ctx: Ctx,
+  externalId: string | null | undefined,
+  selfId?: string,
+) {
   if (!externalId) return;
   const [hit] = await db
     .select({ id: leads.id })
@@ -243,7 +272,13 @@ export async function createLead(db: Db, ctx: Ctx, input: LeadCreate): Promise<L
   return db.transaction((tx) => insertLead(tx, ctx, input));
 }
 
-export async function updateLead(db: Db, ctx: Ctx, id: string, input: LeadUpdate, ifMatch?: string): Promise<LeadOut> {
+export async function updateLead(
+  db: Db,
+  ctx: Ctx,
+  id: string,
+  input: LeadUpdate,
+  ifMatch?: string,
+): Promise<LeadOut> {
   return db.transaction(async (tx) => {
     const cur = await loadLead(tx, ctx, id, { lock: true });
     const before = toLead(cur.lead, cur.contact, cur.stageName);
@@ -332,15 +367,29 @@ export async function setLeadDeleted(db: Db, ctx: Ctx, id: string, deleted: bool
     if (deleted === (cur.lead.deletedAt !== null)) return before;
     const [row] = await tx
       .update(leads)
-      .set({ deletedAt: deleted ? sql`now()` : null, updatedAt: sql`now()`, version: sql`${leads.version} + 1` })
+      .set({
+        deletedAt: deleted ? sql`now()` : null,
+        updatedAt: sql`now()`,
+        version: sql`${leads.version} + 1`,
+      })
       .where(and(eq(leads.workspaceId, ctx.workspaceId), eq(leads.id, id)))
       .returning();
     const after = toLead(row!, cur.contact, cur.stageName);
-    await writeAudit(tx, ctx, { action: deleted ? 'delete' : 'restore', entity: 'lead', entityId: id, before, after });
+    await writeAudit(tx, ctx, {
+      action: deleted ? 'delete' : 'restore',
+      entity: 'lead',
+      entityId: id,
+      before,
+      after,
+    });
     await logSystemEvents(tx, ctx, [
-      { type: 'system', leadId: id, contactId: cur.contact.id, subject: deleted ? 'Lead deleted' : 'Lead restored' },
+      {
+        type: 'system',
+        leadId: id,
+        contactId: cur.contact.id,
+        subject: deleted ? 'Lead deleted' : 'Lead restored',
+      },
     ]);
     return after;
   });
 }
-

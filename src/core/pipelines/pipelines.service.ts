@@ -20,7 +20,9 @@ export const DEFAULT_STAGES = [
 /** Creates the default sales pipeline of a new workspace. */
 export async function createDefaultPipeline(tx: Db, workspaceId: string): Promise<string> {
   const pipelineId = newId();
-  await tx.insert(pipelines).values({ workspaceId, id: pipelineId, name: 'Sales', position: 0, isDefault: true });
+  await tx
+    .insert(pipelines)
+    .values({ workspaceId, id: pipelineId, name: 'Sales', position: 0, isDefault: true });
   await tx
     .insert(stages)
     .values(DEFAULT_STAGES.map((s, i) => ({ ...s, workspaceId, id: newId(), pipelineId, position: i })));
@@ -77,9 +79,16 @@ export async function resolveStage(
       .select()
       .from(stages)
       .where(
-        and(eq(stages.workspaceId, ctx.workspaceId), eq(stages.id, want.stageId), sql`${stages.deletedAt} is null`),
+        and(
+          eq(stages.workspaceId, ctx.workspaceId),
+          eq(stages.id, want.stageId),
+          sql`${stages.deletedAt} is null`,
+        ),
       );
-    if (!s) throw new AppError('validation_failed', 'Unknown stage', [{ field: 'stageId', reason: 'no such stage' }]);
+    if (!s)
+      throw new AppError('validation_failed', 'Unknown stage', [
+        { field: 'stageId', reason: 'no such stage' },
+      ]);
     if (want.pipelineId && s.pipelineId !== want.pipelineId)
       throw AppError.invalid('stageId', 'belongs to another pipeline');
     if (want.status && s.leadStatus !== want.status)
@@ -109,7 +118,9 @@ export async function resolveStage(
     )
     .orderBy(asc(stages.position));
   if (ss.length === 0)
-    throw new AppError('validation_failed', 'Unknown pipeline', [{ field: 'pipelineId', reason: 'no such pipeline' }]);
+    throw new AppError('validation_failed', 'Unknown pipeline', [
+      { field: 'pipelineId', reason: 'no such pipeline' },
+    ]);
   const s = want.status ? ss.find((x) => x.leadStatus === want.status) : ss.find((x) => x.type === 'open');
   if (!s)
     throw AppError.invalid(

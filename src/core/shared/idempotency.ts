@@ -40,7 +40,14 @@ export async function withIdempotency<T>(
   return db.transaction(async (tx) => {
     const claimed = await tx
       .insert(idempotencyKeys)
-      .values({ workspaceId: ctx.workspaceId, key, route: opts.route, requestHash, statusCode: '0', response: '' })
+      .values({
+        workspaceId: ctx.workspaceId,
+        key,
+        route: opts.route,
+        requestHash,
+        statusCode: '0',
+        response: '',
+      })
       .onConflictDoNothing()
       .returning({ key: idempotencyKeys.key });
     if (claimed.length === 0) {

@@ -56,7 +56,9 @@ export function listQuerySchema(spec: ListSpec) {
     const d = f.description ?? name;
     switch (f.kind) {
       case 'enum':
-        shape[name] = csv(z.enum(f.values)).optional().describe(`${d}: one value or several, comma-separated`);
+        shape[name] = csv(z.enum(f.values))
+          .optional()
+          .describe(`${d}: one value or several, comma-separated`);
         break;
       case 'text':
         shape[name] = csv(z.string().min(1).max(200))
@@ -110,7 +112,8 @@ export type ListQuery = {
 
 type CursorPayload = { s: string; v: string | number | null; id: string };
 
-export const encodeCursor = (p: CursorPayload): string => Buffer.from(JSON.stringify(p)).toString('base64url');
+export const encodeCursor = (p: CursorPayload): string =>
+  Buffer.from(JSON.stringify(p)).toString('base64url');
 
 function decodeCursor(cursor: string, sort: string): CursorPayload {
   try {
@@ -138,7 +141,11 @@ export function listConditions(spec: ListSpec, query: ListQuery): SQL[] {
       const cast = f.kind === 'number' ? sql.raw('numeric') : sql.raw('timestamptz');
       if (query[lo] !== undefined) where.push(sql`${f.expr} >= ${query[lo]}::${cast}`);
       if (query[hi] !== undefined)
-        where.push(f.kind === 'number' ? sql`${f.expr} <= ${query[hi]}::numeric` : sql`${f.expr} < ${query[hi]}::timestamptz`);
+        where.push(
+          f.kind === 'number'
+            ? sql`${f.expr} <= ${query[hi]}::numeric`
+            : sql`${f.expr} < ${query[hi]}::timestamptz`,
+        );
       continue;
     }
     const v = query[name];

@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import { hashPassword, UNUSABLE_PASSWORD } from '../auth/passwords.js';
 import { writeAudit } from '../audit/audit.service.js';
+import { hashPassword, UNUSABLE_PASSWORD } from '../auth/passwords.js';
 import type { Db } from '../db/client.js';
 import { memberships, users } from '../db/schema/index.js';
 import type { Ctx, Role } from '../shared/context.js';
@@ -44,12 +44,12 @@ export async function listMembers(db: Db, ctx: Ctx): Promise<MemberOut[]> {
 export async function addMember(db: Db, ctx: Ctx, input: MemberCreate): Promise<MemberOut> {
   const passwordHash = input.password ? await hashPassword(input.password) : UNUSABLE_PASSWORD;
   return db.transaction(async (tx) => {
-    let [user] = await tx
-      .select()
-      .from(users)
-      .where(sql`lower(${users.email}) = ${input.email}`);
+    let [user] = await tx.select().from(users).where(sql`lower(${users.email}) = ${input.email}`);
     if (!user) {
-      [user] = await tx.insert(users).values({ id: newId(), email: input.email, name: input.name, passwordHash }).returning();
+      [user] = await tx
+        .insert(users)
+        .values({ id: newId(), email: input.email, name: input.name, passwordHash })
+        .returning();
     }
     const [existing] = await tx
       .select()
@@ -65,7 +65,9 @@ export async function addMember(db: Db, ctx: Ctx, input: MemberCreate): Promise<
         .set({ role: input.role, removedAt: null, updatedAt: sql`now()` })
         .where(and(eq(memberships.workspaceId, ctx.workspaceId), eq(memberships.userId, user!.id)));
     } else {
-      await tx.insert(memberships).values({ workspaceId: ctx.workspaceId, userId: user!.id, role: input.role });
+      await tx
+        .insert(memberships)
+        .values({ workspaceId: ctx.workspaceId, userId: user!.id, role: input.role });
     }
     const out: MemberOut = {
       id: user!.id,
@@ -85,7 +87,11 @@ async function ownerCount(db: Db, ctx: Ctx): Promise<number> {
     .select({ n: sql<number>`count(*)::int` })
     .from(memberships)
     .where(
-      and(eq(memberships.workspaceId, ctx.workspaceId), eq(memberships.role, 'owner'), isNull(memberships.removedAt)),
+      and(
+        eq(memberships.workspaceId, ctx.workspaceId),
+        eq(memberships.role, 'owner'),
+        isNull(memberships.removedAt),
+      ),
     );
   return r?.n ?? 0;
 }
@@ -131,11 +137,17 @@ export async function removeMember(db: Db, ctx: Ctx, userId: string): Promise<vo
     if (m.removedAt) return;
     if (m.role === 'owner' && (await ownerCount(tx, ctx)) <= 1)
       throw new AppError('conflict', 'The last owner cannot be removed');
-    if (m.role === 'owner' && ctx.role !== 'owner') throw AppError.forbidden('Only an owner can remove an owner');
+    if (m.role === 'owner' && ctx.role !== 'owner')
+      throw AppError.forbidden('Only an owner can remove an owner');
     await tx
       .update(memberships)
       .set({ removedAt: sql`now()`, updatedAt: sql`now()` })
       .where(and(eq(memberships.workspaceId, ctx.workspaceId), eq(memberships.userId, userId)));
-    await writeAudit(tx, ctx, { action: 'delete', entity: 'member', entityId: userId, before: { role: m.role } });
+    await writeAudit(tx, ctx, {
+      action: 'delete',
+      entity: 'member',
+      entityId: userId,
+      before: { role: m.role },
+    });
   });
 }

@@ -18,6 +18,7 @@ export function activitiesRoutes(app: FastifyInstance, db: Db): void {
     insert: svc.insertActivity,
     patch: svc.updateActivity,
     setDeleted: svc.setActivityDeleted,
-    deleteNote: 'Soft delete of a logged activity; system entries (stage and owner changes) cannot be deleted.',
+    deleteNote:
+      'Soft delete of a logged activity; system entries (stage and owner changes) cannot be deleted.',
   });
 }

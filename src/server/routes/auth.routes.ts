@@ -72,7 +72,10 @@ export function authRoutes(fastify: FastifyInstance, db: Db): void {
   );
   app.post(
     '/api/v1/auth/logout',
-    { config: { access: 'public' }, schema: { tags, summary: 'Sign out (ends the session)', response: { 204: z.null() } } },
+    {
+      config: { access: 'public' },
+      schema: { tags, summary: 'Sign out (ends the session)', response: { 204: z.null() } },
+    },
     async (req, reply) => {
       const token = req.cookies[SESSION_COOKIE];
       if (token) await auth.destroySession(db, token);
@@ -85,7 +88,11 @@ export function authRoutes(fastify: FastifyInstance, db: Db): void {
     '/api/v1/auth/me',
     {
       config: { access: 'signed-in' },
-      schema: { tags, summary: 'The signed-in user, their workspaces and the current one', response: { 200: sessionOut, ...problems(401) } },
+      schema: {
+        tags,
+        summary: 'The signed-in user, their workspaces and the current one',
+        response: { 200: sessionOut, ...problems(401) },
+      },
     },
     async (req) => sessionBody(db, req.session!.userId, req.ctx?.workspaceId ?? null),
   );
@@ -93,7 +100,12 @@ export function authRoutes(fastify: FastifyInstance, db: Db): void {
     '/api/v1/auth/switch-workspace',
     {
       config: { access: 'signed-in' },
-      schema: { tags, summary: 'Work in another of your workspaces', body: switchBody, response: { 200: sessionOut, ...problems(401, 404, 422) } },
+      schema: {
+        tags,
+        summary: 'Work in another of your workspaces',
+        body: switchBody,
+        response: { 200: sessionOut, ...problems(401, 404, 422) },
+      },
     },
     async (req) => {
       if (!req.session) throw new AppError('unauthenticated', 'Sign in first');

@@ -27,7 +27,10 @@ export function contactsRoutes(fastify: FastifyInstance, db: Db): void {
     setDeleted: svc.setContactDeleted,
   });
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const timelineQuery = listQuerySchema({ ...activityListSpec, filters: { type: activityListSpec.filters.type! } });
+  const timelineQuery = listQuerySchema({
+    ...activityListSpec,
+    filters: { type: activityListSpec.filters.type! },
+  });
   app.get(
     '/api/v1/contacts/:id/timeline',
     {
@@ -37,7 +40,10 @@ export function contactsRoutes(fastify: FastifyInstance, db: Db): void {
         summary: "A contact's timeline: its activities and those of its leads, newest first",
         params: idParams,
         querystring: timelineQuery,
-        response: { 200: z.object({ data: z.array(activityOut), nextCursor: z.string().nullable() }), ...problems(400, 401, 404) },
+        response: {
+          200: z.object({ data: z.array(activityOut), nextCursor: z.string().nullable() }),
+          ...problems(400, 401, 404),
+        },
       },
     },
     async (req) => contactTimeline(db, req.ctx, req.params.id, req.query as ListQuery),
@@ -50,12 +56,20 @@ export function contactsRoutes(fastify: FastifyInstance, db: Db): void {
         tags: ['Contacts'],
         summary: "A contact's leads (its product interests)",
         params: idParams,
-        response: { 200: z.object({ data: z.array(leadOut), nextCursor: z.string().nullable() }), ...problems(400, 401, 404) },
+        response: {
+          200: z.object({ data: z.array(leadOut), nextCursor: z.string().nullable() }),
+          ...problems(400, 401, 404),
+        },
       },
     },
     async (req) => {
       await svc.getContact(db, req.ctx, req.params.id);
-      return listLeads(db, req.ctx, { limit: 200, sort: '-createdAt', deleted: 'exclude', contactId: [req.params.id] });
+      return listLeads(db, req.ctx, {
+        limit: 200,
+        sort: '-createdAt',
+        deleted: 'exclude',
+        contactId: [req.params.id],
+      });
     },
   );
 }

@@ -4,10 +4,20 @@ import { z } from 'zod';
 import { activityOut } from '../../core/activities/activities.schemas.js';
 import { activityListSpec, leadTimeline } from '../../core/activities/activities.service.js';
 import type { Db } from '../../core/db/client.js';
-import { addLeadContact, listLeadContacts, removeLeadContact } from '../../core/leads/lead-contacts.service.js';
-import { leadListSpec, listLeads } from '../../core/leads/leads-list.service.js';
-import { leadContactIn, leadContactOut, leadCreate, leadOut, leadUpdate } from '../../core/leads/leads.schemas.js';
+import {
+  addLeadContact,
+  listLeadContacts,
+  removeLeadContact,
+} from '../../core/leads/lead-contacts.service.js';
+import {
+  leadContactIn,
+  leadContactOut,
+  leadCreate,
+  leadOut,
+  leadUpdate,
+} from '../../core/leads/leads.schemas.js';
 import * as svc from '../../core/leads/leads.service.js';
+import { leadListSpec, listLeads } from '../../core/leads/leads-list.service.js';
 import { type ListQuery, listQuerySchema } from '../../core/shared/list-query.js';
 import { idParams, problems, registerResource } from './resource.js';
 
@@ -27,7 +37,10 @@ export function leadsRoutes(fastify: FastifyInstance, db: Db): void {
     setDeleted: svc.setLeadDeleted,
   });
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const timelineQuery = listQuerySchema({ ...activityListSpec, filters: { type: activityListSpec.filters.type! } });
+  const timelineQuery = listQuerySchema({
+    ...activityListSpec,
+    filters: { type: activityListSpec.filters.type! },
+  });
   app.get(
     '/api/v1/leads/:id/timeline',
     {
@@ -37,7 +50,10 @@ export function leadsRoutes(fastify: FastifyInstance, db: Db): void {
         summary: "A lead's timeline: its activities and its contact's, newest first",
         params: idParams,
         querystring: timelineQuery,
-        response: { 200: z.object({ data: z.array(activityOut), nextCursor: z.string().nullable() }), ...problems(400, 401, 404) },
+        response: {
+          200: z.object({ data: z.array(activityOut), nextCursor: z.string().nullable() }),
+          ...problems(400, 401, 404),
+        },
       },
     },
     async (req) => leadTimeline(db, req.ctx, req.params.id, req.query as ListQuery),

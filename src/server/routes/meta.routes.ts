@@ -1,6 +1,6 @@
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { listAudit } from '../../core/audit/audit.service.js';
 import type { Db } from '../../core/db/client.js';
@@ -14,7 +14,11 @@ export function metaRoutes(fastify: FastifyInstance, db: Db): void {
     '/api/v1/health',
     {
       config: { access: 'public' },
-      schema: { tags: ['Health'], summary: 'Liveness and database check', response: { 200: z.object({ status: z.literal('ok') }), ...problems(500) } },
+      schema: {
+        tags: ['Health'],
+        summary: 'Liveness and database check',
+        response: { 200: z.object({ status: z.literal('ok') }), ...problems(500) },
+      },
     },
     async () => {
       await db.execute(sql`select 1`);
@@ -25,7 +29,11 @@ export function metaRoutes(fastify: FastifyInstance, db: Db): void {
     '/api/v1/pipelines',
     {
       config: { access: 'viewer' },
-      schema: { tags: ['Pipelines'], summary: 'Pipelines with their ordered stages', response: { 200: z.object({ data: z.array(pipelineOut) }), ...problems(401) } },
+      schema: {
+        tags: ['Pipelines'],
+        summary: 'Pipelines with their ordered stages',
+        response: { 200: z.object({ data: z.array(pipelineOut) }), ...problems(401) },
+      },
     },
     async (req) => ({ data: await listPipelines(db, req.ctx) }),
   );
@@ -33,7 +41,12 @@ export function metaRoutes(fastify: FastifyInstance, db: Db): void {
     '/api/v1/pipelines/:id',
     {
       config: { access: 'viewer' },
-      schema: { tags: ['Pipelines'], summary: 'One pipeline with its stages', params: idParams, response: { 200: pipelineOut, ...problems(401, 404) } },
+      schema: {
+        tags: ['Pipelines'],
+        summary: 'One pipeline with its stages',
+        params: idParams,
+        response: { 200: pipelineOut, ...problems(401, 404) },
+      },
     },
     async (req) => getPipeline(db, req.ctx, req.params.id),
   );
@@ -62,7 +75,10 @@ export function metaRoutes(fastify: FastifyInstance, db: Db): void {
           limit: z.coerce.number().int().min(1).max(200).default(50),
           cursor: z.uuid().optional().describe('`nextCursor` of the previous page'),
         }),
-        response: { 200: z.object({ data: z.array(auditEntry), nextCursor: z.string().nullable() }), ...problems(400, 401) },
+        response: {
+          200: z.object({ data: z.array(auditEntry), nextCursor: z.string().nullable() }),
+          ...problems(400, 401),
+        },
       },
     },
     async (req) => listAudit(db, req.ctx, req.query),

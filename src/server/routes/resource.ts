@@ -5,7 +5,7 @@ import type { Ctx } from '../../core/shared/context.js';
 import { AppError } from '../../core/shared/errors.js';
 import { withIdempotency } from '../../core/shared/idempotency.js';
 import { type ListQuery, type ListSpec, listQuerySchema } from '../../core/shared/list-query.js';
-import { toAppError, issuesToFieldErrors } from '../problem.js';
+import { issuesToFieldErrors, toAppError } from '../problem.js';
 
 export const idParams = z.strictObject({ id: z.uuid('must be a UUID') });
 export const problemSchema = z
@@ -29,7 +29,9 @@ const createHeaders = z.looseObject({
     .min(1)
     .max(200)
     .optional()
-    .describe('Same key and body within the workspace replays the first response; another body is refused (422)'),
+    .describe(
+      'Same key and body within the workspace replays the first response; another body is refused (422)',
+    ),
 });
 const updateHeaders = z.looseObject({
   'if-match': z.string().max(200).optional().describe('The ETag you read; a stale one fails with 412'),
@@ -37,7 +39,12 @@ const updateHeaders = z.looseObject({
 
 /** `If-Match: W/"3"` → `3`. */
 export const parseIfMatch = (h: string | undefined): string | undefined =>
-  h === undefined ? undefined : h.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+  h === undefined
+    ? undefined
+    : h
+        .trim()
+        .replace(/^W\//, '')
+        .replace(/^"(.*)"$/, '$1');
 
 export const etagOf = (r: { version: number; contactVersion?: number }): string =>
   r.contactVersion === undefined ? `"${r.version}"` : `"${r.version}.${r.contactVersion}"`;
@@ -75,7 +82,8 @@ export function registerResource<C, U, O extends { id: string; version: number }
   const app = fastify;
   const base = `/api/v1/${def.path}`;
   const tags = [def.tag];
-  const sendOne = (reply: FastifyReply, o: O, status = 200) => reply.code(status).header('etag', etagOf(o)).send(o);
+  const sendOne = (reply: FastifyReply, o: O, status = 200) =>
+    reply.code(status).header('etag', etagOf(o)).send(o);
 
   app.get(
     base,
@@ -86,7 +94,10 @@ export function registerResource<C, U, O extends { id: string; version: number }
         summary: `List ${def.path}`,
         description: `Cursor-paginated. Pass \`nextCursor\` back as \`cursor\` with the same sort and filters.`,
         querystring: listQuerySchema(def.spec),
-        response: { 200: z.object({ data: z.array(def.out), nextCursor: z.string().nullable() }), ...problems(400, 401, 403) },
+        response: {
+          200: z.object({ data: z.array(def.out), nextCursor: z.string().nullable() }),
+          ...problems(400, 401, 403),
+        },
       },
     },
     async (req) => def.list(db, req.ctx, req.query as ListQuery),
@@ -124,7 +135,9 @@ export function registerResource<C, U, O extends { id: string; version: number }
     mode: z
       .enum(['atomic', 'partial'])
       .default('atomic')
-      .describe('atomic: all records or none (422 naming each bad record). partial: each record on its own, results per record.'),
+      .describe(
+        'atomic: all records or none (422 naming each bad record). partial: each record on its own, results per record.',
+      ),
     records: z.array(def.create).min(1).max(BATCH_MAX),
   });
   const batchResult = z.object({
@@ -135,7 +148,13 @@ export function registerResource<C, U, O extends { id: string; version: number }
         index: z.number().int(),
         status: z.number().int().describe('201 when created, else the error status'),
         data: def.out.optional(),
-        error: z.object({ code: z.string(), detail: z.string(), errors: z.array(z.object({ field: z.string(), reason: z.string() })) }).optional(),
+        error: z
+          .object({
+            code: z.string(),
+            detail: z.string(),
+            errors: z.array(z.object({ field: z.string(), reason: z.string() })),
+          })
+          .optional(),
       }),
     ),
   });
@@ -161,18 +180,34 @@ export function registerResource<C, U, O extends { id: string; version: number }
       type Item = z.infer<typeof batchResult>['results'][number];
       const results: Item[] = [];
       if (req.validationError) {
-        if (!partial || !Array.isArray(raw?.records) || raw.records.length > BATCH_MAX || raw.records.length === 0)
+        if (
+          !partial ||
+          !Array.isArray(raw?.records) ||
+          raw.records.length > BATCH_MAX ||
+          raw.records.length === 0
+        )
           throw toAppError(req.validationError);
       }
       const records = (raw?.records ?? []) as unknown[];
       const parsed = records.map((r) => def.create.safeParse(r));
       if (!partial) {
-        const errors = parsed.flatMap((p, i) => (p.success ? [] : issuesToFieldErrors(p.error.issues as never, `records[${i}]`)));
-        if (errors.length) throw new AppError('validation_failed', `${errors.length} problem(s) in the records; nothing was created`, errors);
+        const errors = parsed.flatMap((p, i) =>
+          p.success ? [] : issuesToFieldErrors(p.error.issues as never, `records[${i}]`),
+        );
+        if (errors.length)
+          throw new AppError(
+            'validation_failed',
+            `${errors.length} problem(s) in the records; nothing was created`,
+            errors,
+          );
         const created = await withIdempotency(
           db,
           req.ctx,
-          { key: req.headers['idempotency-key'] as string | undefined, route: `POST ${base}/batch`, body: req.body },
+          {
+            key: req.headers['idempotency-key'] as string | undefined,
+            route: `POST ${base}/batch`,
+            body: req.body,
+          },
           async (tx) => {
             const out: Item[] = [];
             for (const [i, p] of parsed.entries()) {
@@ -180,7 +215,11 @@ export function registerResource<C, U, O extends { id: string; version: number }
                 out.push({ index: i, status: 201, data: await def.insert(tx, req.ctx, p.data as C) });
               } catch (e) {
                 const ae = toAppError(e);
-                throw new AppError(ae.code, `records[${i}]: ${ae.message}; nothing was created`, ae.errors.map((fe) => ({ field: `records[${i}].${fe.field}`, reason: fe.reason })));
+                throw new AppError(
+                  ae.code,
+                  `records[${i}]: ${ae.message}; nothing was created`,
+                  ae.errors.map((fe) => ({ field: `records[${i}].${fe.field}`, reason: fe.reason })),
+                );
               }
             }
             return { status: 201, body: { created: out.length, failed: 0, results: out } };
@@ -191,7 +230,11 @@ export function registerResource<C, U, O extends { id: string; version: number }
       for (const [i, p] of parsed.entries()) {
         if (!p.success) {
           const errors = issuesToFieldErrors(p.error.issues as never);
-          results.push({ index: i, status: 422, error: { code: 'validation_failed', detail: 'The record is invalid', errors } });
+          results.push({
+            index: i,
+            status: 422,
+            error: { code: 'validation_failed', detail: 'The record is invalid', errors },
+          });
           continue;
         }
         try {
@@ -200,7 +243,11 @@ export function registerResource<C, U, O extends { id: string; version: number }
         } catch (e) {
           const ae = toAppError(e);
           if (ae.status >= 500) throw e;
-          results.push({ index: i, status: ae.status, error: { code: ae.code, detail: ae.message, errors: ae.errors } });
+          results.push({
+            index: i,
+            status: ae.status,
+            error: { code: ae.code, detail: ae.message, errors: ae.errors },
+          });
         }
       }
       const created = results.filter((r) => r.status === 201).length;
@@ -212,7 +259,12 @@ export function registerResource<C, U, O extends { id: string; version: number }
     `${base}/:id`,
     {
       config: { access: 'viewer' },
-      schema: { tags, summary: `Get a ${def.noun}`, params: idParams, response: { 200: def.out, ...problems(400, 401, 403, 404) } },
+      schema: {
+        tags,
+        summary: `Get a ${def.noun}`,
+        params: idParams,
+        response: { 200: def.out, ...problems(400, 401, 403, 404) },
+      },
     },
     async (req, reply) => sendOne(reply, await def.get(db, req.ctx, (req.params as { id: string }).id)),
   );
@@ -250,12 +302,14 @@ export function registerResource<C, U, O extends { id: string; version: number }
       schema: {
         tags,
         summary: `Delete a ${def.noun} (soft)`,
-        description: def.deleteNote ?? `Soft delete: the ${def.noun} is hidden from lists and can be restored.`,
+        description:
+          def.deleteNote ?? `Soft delete: the ${def.noun} is hidden from lists and can be restored.`,
         params: idParams,
         response: { 200: def.out, ...problems(400, 401, 403, 404, 409) },
       },
     },
-    async (req, reply) => sendOne(reply, await def.setDeleted(db, req.ctx, (req.params as { id: string }).id, true)),
+    async (req, reply) =>
+      sendOne(reply, await def.setDeleted(db, req.ctx, (req.params as { id: string }).id, true)),
   );
 
   app.post(
@@ -269,7 +323,8 @@ export function registerResource<C, U, O extends { id: string; version: number }
         response: { 200: def.out, ...problems(400, 401, 403, 404, 409) },
       },
     },
-    async (req, reply) => sendOne(reply, await def.setDeleted(db, req.ctx, (req.params as { id: string }).id, false)),
+    async (req, reply) =>
+      sendOne(reply, await def.setDeleted(db, req.ctx, (req.params as { id: string }).id, false)),
   );
 }
 

@@ -3,7 +3,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { apiKeyCreate, apiKeyCreated, apiKeyOut } from '../../core/auth/api-keys.schemas.js';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../core/auth/api-keys.service.js';
-import { addWorkspace, switchWorkspace, updateWorkspace, userWorkspaces } from '../../core/auth/auth.service.js';
+import {
+  addWorkspace,
+  switchWorkspace,
+  updateWorkspace,
+  userWorkspaces,
+} from '../../core/auth/auth.service.js';
 import type { Db } from '../../core/db/client.js';
 import { addMember, changeRole, listMembers, removeMember } from '../../core/workspaces/members.service.js';
 import {
@@ -23,7 +28,11 @@ export function workspacesRoutes(fastify: FastifyInstance, db: Db): void {
     '/api/v1/workspaces',
     {
       config: { access: 'signed-in' },
-      schema: { tags: ['Workspaces'], summary: 'Your workspaces', response: { 200: z.object({ data: z.array(workspaceOut) }), ...problems(401) } },
+      schema: {
+        tags: ['Workspaces'],
+        summary: 'Your workspaces',
+        response: { 200: z.object({ data: z.array(workspaceOut) }), ...problems(401) },
+      },
     },
     async (req) => ({ data: await userWorkspaces(db, req.session!.userId) }),
   );
@@ -69,7 +78,11 @@ export function workspacesRoutes(fastify: FastifyInstance, db: Db): void {
     '/api/v1/members',
     {
       config: { access: 'viewer' },
-      schema: { tags: mtags, summary: 'Members of the workspace', response: { 200: z.object({ data: z.array(memberOut) }), ...problems(401) } },
+      schema: {
+        tags: mtags,
+        summary: 'Members of the workspace',
+        response: { 200: z.object({ data: z.array(memberOut) }), ...problems(401) },
+      },
     },
     async (req) => ({ data: await listMembers(db, req.ctx) }),
   );
@@ -90,7 +103,13 @@ export function workspacesRoutes(fastify: FastifyInstance, db: Db): void {
     '/api/v1/members/:id',
     {
       config: { access: 'admin' },
-      schema: { tags: mtags, summary: "Change a member's role", params: idParams, body: memberUpdate, response: { 200: memberOut, ...problems(401, 403, 404, 409, 422) } },
+      schema: {
+        tags: mtags,
+        summary: "Change a member's role",
+        params: idParams,
+        body: memberUpdate,
+        response: { 200: memberOut, ...problems(401, 403, 404, 409, 422) },
+      },
     },
     async (req) => {
       const m = await changeRole(db, req.ctx, req.params.id, req.body.role);
@@ -102,7 +121,12 @@ export function workspacesRoutes(fastify: FastifyInstance, db: Db): void {
     '/api/v1/members/:id',
     {
       config: { access: 'admin' },
-      schema: { tags: mtags, summary: 'Remove a member (their records keep them as owner)', params: idParams, response: { 204: z.null(), ...problems(401, 403, 404, 409) } },
+      schema: {
+        tags: mtags,
+        summary: 'Remove a member (their records keep them as owner)',
+        params: idParams,
+        response: { 204: z.null(), ...problems(401, 403, 404, 409) },
+      },
     },
     async (req, reply) => {
       await removeMember(db, req.ctx, req.params.id);
@@ -116,7 +140,11 @@ export function workspacesRoutes(fastify: FastifyInstance, db: Db): void {
     '/api/v1/api-keys',
     {
       config: { access: 'admin' },
-      schema: { tags: ktags, summary: 'API keys of the workspace (never the secrets)', response: { 200: z.object({ data: z.array(apiKeyOut) }), ...problems(401, 403) } },
+      schema: {
+        tags: ktags,
+        summary: 'API keys of the workspace (never the secrets)',
+        response: { 200: z.object({ data: z.array(apiKeyOut) }), ...problems(401, 403) },
+      },
     },
     async (req) => ({ data: await listApiKeys(db, req.ctx) }),
   );
@@ -124,7 +152,12 @@ export function workspacesRoutes(fastify: FastifyInstance, db: Db): void {
     '/api/v1/api-keys',
     {
       config: { access: 'admin' },
-      schema: { tags: ktags, summary: 'Create an API key; the secret is in this response only', body: apiKeyCreate, response: { 201: apiKeyCreated, ...problems(401, 403, 422) } },
+      schema: {
+        tags: ktags,
+        summary: 'Create an API key; the secret is in this response only',
+        body: apiKeyCreate,
+        response: { 201: apiKeyCreated, ...problems(401, 403, 422) },
+      },
     },
     async (req, reply) => reply.code(201).send(await createApiKey(db, req.ctx, req.body)),
   );
@@ -132,7 +165,12 @@ export function workspacesRoutes(fastify: FastifyInstance, db: Db): void {
     '/api/v1/api-keys/:id',
     {
       config: { access: 'admin' },
-      schema: { tags: ktags, summary: 'Revoke an API key (at once)', params: idParams, response: { 200: apiKeyOut, ...problems(401, 403, 404) } },
+      schema: {
+        tags: ktags,
+        summary: 'Revoke an API key (at once)',
+        params: idParams,
+        response: { 200: apiKeyOut, ...problems(401, 403, 404) },
+      },
     },
     async (req) => {
       const k = await revokeApiKey(db, req.ctx, req.params.id);
