@@ -92,7 +92,7 @@ export async function createSession(db: Db, userId: string, workspaceId: string 
     id: newId(),
     tokenHash: sha256(token),
     userId,
-    workspaceId: ws,
+    currentWorkspaceId: ws,
     expiresAt: new Date(Date.now() + SESSION_DAYS * 86_400_000),
   });
   return token;
@@ -117,20 +117,23 @@ export async function lookupSession(db: Db, token: string): Promise<SessionInfo 
     .leftJoin(
       memberships,
       and(
-        eq(memberships.workspaceId, sessions.workspaceId),
+        eq(memberships.workspaceId, sessions.currentWorkspaceId),
         eq(memberships.userId, sessions.userId),
         isNull(memberships.removedAt),
       ),
     )
     .where(and(eq(sessions.tokenHash, sha256(token)), gt(sessions.expiresAt, sql`now()`)));
   if (!row) return null;
-  return { sessionId: row.s.id, userId: row.s.userId, workspaceId: row.s.workspaceId, role: row.role };
+  return { sessionId: row.s.id, userId: row.s.userId, workspaceId: row.s.currentWorkspaceId, role: row.role };
 }
 
 export async function switchWorkspace(db: Db, session: SessionInfo, workspaceId: string): Promise<void> {
   const list = await userWorkspaces(db, session.userId);
   if (!list.some((w) => w.id === workspaceId)) throw AppError.notFound('Workspace', workspaceId);
-  await db.update(sessions).set({ workspaceId }).where(eq(sessions.id, session.sessionId));
+  await db
+    .update(sessions)
+    .set({ currentWorkspaceId: workspaceId })
+    .where(eq(sessions.id, session.sessionId));
 }
 
 export async function getUser(db: Db, userId: string) {

@@ -50,7 +50,10 @@ export const memberships = pgTable(
   (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('memberships_user_idx').on(t.userId)],
 );
 
-/** Browser sessions: the cookie holds a random token, the table its SHA-256. */
+/**
+ * Browser sessions: the cookie holds a random token, the table its SHA-256. Sessions are global (a
+ * person's, across their workspaces), so the workspace they currently work in is not `workspace_id`.
+ */
 export const sessions = pgTable(
   'sessions',
   {
@@ -59,7 +62,7 @@ export const sessions = pgTable(
     userId: uuid()
       .notNull()
       .references(() => users.id),
-    workspaceId: uuid().references(() => workspaces.id),
+    currentWorkspaceId: uuid().references(() => workspaces.id),
     createdAt: timestamp({ withTimezone: true }).notNull().default(sql`now()`),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
   },
