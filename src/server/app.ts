@@ -10,6 +10,7 @@ import type { Db } from '../core/db/client.js';
 import { AppError } from '../core/shared/errors.js';
 import { newId } from '../core/shared/ids.js';
 import { registerAuth } from './auth.js';
+import { describeFields } from './openapi-glossary.js';
 import { sendProblem } from './problem.js';
 import { accountsRoutes } from './routes/accounts.routes.js';
 import { activitiesRoutes } from './routes/activities.routes.js';
@@ -74,6 +75,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       security: [{ apiKey: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: (o) => describeFields('openapiObject' in o ? o.openapiObject : o.swaggerObject),
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
