@@ -75,8 +75,11 @@ export const accountListSpec: ListSpec = {
     createdAt: { kind: 'date', expr: accounts.createdAt, description: 'Created' },
     annualRevenue: { kind: 'number', expr: accounts.annualRevenue, description: 'Annual revenue' },
   },
-  search: (q) =>
-    sql`(${accounts.name} ilike ${`%${q}%`} or ${accounts.domain} ilike ${`%${q}%`} or ${accounts.taxId} = ${q})`,
+  search: (q) => {
+    // LIKE wildcards in the search text match literally.
+    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return sql`(${accounts.name} ilike ${like} or ${accounts.domain} ilike ${like} or ${accounts.taxId} = ${q})`;
+  },
 };
 
 export async function listAccounts(db: Db, ctx: Ctx, query: ListQuery) {

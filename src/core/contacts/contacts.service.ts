@@ -76,7 +76,8 @@ export function contactSearch(q: string): SQL {
   const text = q.toLowerCase();
   const digits = q.replace(/\D/g, '');
   const byText = sql`${contacts.searchText} like ${`%${escapeLike(text)}%`}`;
-  if (digits.length >= 4 && digits.length >= q.replace(/\s/g, '').length - 3)
+  // Phone-like text ("+1 (415) 555-2671", "415.555.2671") also matches by its digits.
+  if (digits.length >= 4 && /^[\d\s+().\-/]+$/.test(q))
     return sql`(${byText} or ${contacts.searchText} like ${`%${digits}%`})`;
   return byText;
 }

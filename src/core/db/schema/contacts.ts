@@ -62,10 +62,13 @@ export const contacts = pgTable(
     conversionDate: timestamp({ withTimezone: true }),
     ownerId: uuid(),
     custom: jsonb().$type<Record<string, unknown>>().notNull().default({}),
-    /** Lower-cased names, company, emails and phone digits, for `q` search (trigram index). */
+    /**
+     * Lower-cased names, company, emails and E.164 phones, for `q` search (trigram index). Only the
+     * values: the JSON keys and brackets they are stored in would otherwise match ("al", "label").
+     */
     searchText: text().generatedAlwaysAs(
       (): SQL =>
-        sql`lower(coalesce(first_name, '') || ' ' || coalesce(last_name, '') || ' ' || coalesce(company_name, '') || ' ' || emails::text || ' ' || phones::text)`,
+        sql`lower(coalesce(first_name, '') || ' ' || coalesce(last_name, '') || ' ' || coalesce(company_name, '') || ' ' || translate(jsonb_path_query_array(emails, '$[*].normalized')::text || ' ' || jsonb_path_query_array(phones, '$[*].e164')::text, '[]",', '    '))`,
     ),
     createdBy: uuid(),
     ...recordMeta(),

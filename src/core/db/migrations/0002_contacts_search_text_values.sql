@@ -1,0 +1,3 @@
+ALTER TABLE "contacts" drop column "search_text";--> statement-breakpoint
+ALTER TABLE "contacts" ADD COLUMN "search_text" text GENERATED ALWAYS AS (lower(coalesce(first_name, '') || ' ' || coalesce(last_name, '') || ' ' || coalesce(company_name, '') || ' ' || translate(jsonb_path_query_array(emails, '$[*].normalized')::text || ' ' || jsonb_path_query_array(phones, '$[*].e164')::text, '[]",', '    '))) STORED;--> statement-breakpoint
+CREATE INDEX "contacts_search_trgm_idx" ON "contacts" USING gin ("search_text" gin_trgm_ops);
