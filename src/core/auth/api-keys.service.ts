@@ -3,7 +3,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { writeAudit } from '../audit/audit.service.js';
 import type { Db } from '../db/client.js';
 import { apiKeys, memberships, workspaces } from '../db/schema/index.js';
-import type { Ctx, Role } from '../shared/context.js';
+import { type Ctx, type Role, roleAtLeast } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { ApiKeyOut } from './api-keys.schemas.js';
@@ -85,10 +85,19 @@ export async function revokeApiKey(db: Db, ctx: Ctx, id: string): Promise<ApiKey
 
 export type ApiKeyPrincipal = { apiKeyId: string; workspaceId: string; role: Role; createdBy: string };
 
-/** Resolves a bearer key; null when unknown or revoked, or when its creator has left the workspace. */
+/**
+ * Resolves a bearer key; null when unknown or revoked, or when its creator has left the workspace.
+ * A key acts with its own role, but never more than its creator's current role (a demoted admin's
+ * keys lose admin powers with them).
+ */
 export async function lookupApiKey(db: Db, key: string): Promise<ApiKeyPrincipal | null> {
   const [row] = await db
-    .select({ k: apiKeys, removedAt: memberships.removedAt, ws: workspaces.id })
+    .select({
+      k: apiKeys,
+      removedAt: memberships.removedAt,
+      creatorRole: memberships.role,
+      ws: workspaces.id,
+    })
     .from(apiKeys)
     .innerJoin(
       memberships,
@@ -97,7 +106,8 @@ export async function lookupApiKey(db: Db, key: string): Promise<ApiKeyPrincipal
     .innerJoin(workspaces, eq(workspaces.id, apiKeys.workspaceId))
     .where(eq(apiKeys.keyHash, sha256(key)));
   if (!row || row.k.revokedAt || row.removedAt) return null;
-  return { apiKeyId: row.k.id, workspaceId: row.k.workspaceId, role: row.k.role, createdBy: row.k.createdBy };
+  const role = roleAtLeast(row.creatorRole, row.k.role) ? row.k.role : row.creatorRole;
+  return { apiKeyId: row.k.id, workspaceId: row.k.workspaceId, role, createdBy: row.k.createdBy };
 }
 
 export async function touchApiKey(db: Db, p: ApiKeyPrincipal): Promise<void> {
