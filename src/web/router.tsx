@@ -1,0 +1,49 @@
+import { createBrowserRouter, Navigate } from 'react-router-dom';
+import { PublicOnly, RequireAuth } from './auth/guards';
+import { SignInPage } from './auth/SignInPage';
+import { SignUpPage } from './auth/SignUpPage';
+import { AppLayout } from './layout/AppLayout';
+import { AccountPage } from './pages/accounts/AccountPage';
+import { AccountsListPage } from './pages/accounts/AccountsListPage';
+import { ContactPage } from './pages/contacts/ContactPage';
+import { ContactsListPage } from './pages/contacts/ContactsListPage';
+import { DealPage } from './pages/deals/DealPage';
+import { DealsListPage } from './pages/deals/DealsListPage';
+import { LeadPage } from './pages/leads/LeadPage';
+import { LeadsListPage } from './pages/leads/LeadsListPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { ApiKeysPage } from './pages/settings/ApiKeysPage';
+import { MembersPage } from './pages/settings/MembersPage';
+
+export const router = createBrowserRouter([
+  {
+    element: <PublicOnly />,
+    children: [
+      { path: '/signin', element: <SignInPage /> },
+      { path: '/signup', element: <SignUpPage /> },
+    ],
+  },
+  {
+    element: <RequireAuth />,
+    children: [
+      {
+        element: <AppLayout />,
+        children: [
+          { path: '/', element: <Navigate to="/leads" replace /> },
+          { path: '/leads', element: <LeadsListPage /> },
+          { path: '/leads/:id', element: <LeadPage /> },
+          { path: '/contacts', element: <ContactsListPage /> },
+          { path: '/contacts/:id', element: <ContactPage /> },
+          { path: '/accounts', element: <AccountsListPage /> },
+          { path: '/accounts/:id', element: <AccountPage /> },
+          { path: '/deals', element: <DealsListPage /> },
+          { path: '/deals/:id', element: <DealPage /> },
+          { path: '/settings', element: <Navigate to="/settings/members" replace /> },
+          { path: '/settings/members', element: <MembersPage /> },
+          { path: '/settings/api-keys', element: <ApiKeysPage /> },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+]);
