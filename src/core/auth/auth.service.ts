@@ -78,13 +78,18 @@ export async function userWorkspaces(db: Db, userId: string): Promise<WorkspaceO
   }));
 }
 
+const notYourWorkspace = (id: string) =>
+  new AppError('not_found', `Workspace ${id} was not found`, [
+    { field: 'workspaceId', reason: 'is not one of your workspaces' },
+  ]);
+
 /** Opens a session; returns the raw token for the cookie (only its hash is stored). */
 export async function createSession(db: Db, userId: string, workspaceId: string | null): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   let ws = workspaceId;
   if (ws) {
     const list = await userWorkspaces(db, userId);
-    if (!list.some((w) => w.id === ws)) throw AppError.notFound('Workspace', ws);
+    if (!list.some((w) => w.id === ws)) throw notYourWorkspace(ws);
   } else {
     ws = (await userWorkspaces(db, userId))[0]?.id ?? null;
   }
@@ -129,7 +134,7 @@ export async function lookupSession(db: Db, token: string): Promise<SessionInfo 
 
 export async function switchWorkspace(db: Db, session: SessionInfo, workspaceId: string): Promise<void> {
   const list = await userWorkspaces(db, session.userId);
-  if (!list.some((w) => w.id === workspaceId)) throw AppError.notFound('Workspace', workspaceId);
+  if (!list.some((w) => w.id === workspaceId)) throw notYourWorkspace(workspaceId);
   await db
     .update(sessions)
     .set({ currentWorkspaceId: workspaceId })
