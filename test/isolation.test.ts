@@ -95,7 +95,7 @@ const isUuidSchema = (s: any): boolean =>
   !!s && (s.format === 'uuid' || (Array.isArray(s.anyOf) && s.anyOf.some((x: any) => x.format === 'uuid')));
 
 /** Creates one record of each kind in a workspace, linked to each other as a real workspace would be. */
-async function makeRecords(t: TestApp, c: Client, s: Session): Promise<Ids> {
+async function makeRecords(c: Client, s: Session): Promise<Ids> {
   const ok = (r: { status: number; body: any }) => {
     expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
     return r.body;
@@ -147,7 +147,7 @@ async function makeRecords(t: TestApp, c: Client, s: Session): Promise<Ids> {
   );
   const apiKey = ok(await c.post('/api/v1/api-keys', { name: 'spare', role: 'rep' }));
   expect(me.id).toBe(s.userId);
-  void t;
+
   return {
     account: account.id,
     contact: contact.id,
@@ -218,8 +218,8 @@ describe.each(DB_KINDS)('workspace isolation on %s', (kind) => {
     b = await t.signup('Bob');
     // A works with its browser session, so the person-only routes are walked too.
     ca = client(t, { auth: { cookie: a.cookie } });
-    A = await makeRecords(t, client(t, a), a);
-    B = await makeRecords(t, client(t, b), b);
+    A = await makeRecords(client(t, a), a);
+    B = await makeRecords(client(t, b), b);
     aEmail = (await ca.get('/api/v1/auth/me')).body.user.email;
     routes = routesOf(t.app);
     doc = (await t.call({ method: 'GET', url: '/api/docs/json' })).body;
@@ -309,7 +309,7 @@ describe.each(DB_KINDS)('workspace isolation on %s', (kind) => {
       if (!NAME_KIND[f]) throw new Error(`${r.method} ${r.url}: no id kind for body field ${f}`);
     return fields;
   }
-  const withField = (r: Route, body: Record<string, unknown>, field: string, value: string) => {
+  const withField = (body: Record<string, unknown>, field: string, value: string) => {
     if (Array.isArray(body.records))
       return { ...body, records: [{ ...(body.records[0] as object), [field]: value }] };
     return { ...body, [field]: value };
@@ -324,7 +324,7 @@ describe.each(DB_KINDS)('workspace isolation on %s', (kind) => {
           r.url,
           Object.fromEntries(paramsOf(r.url).map((p) => [p, A[kindOfParam(r.url, p)]])),
         );
-        const payload = withField(r, bodyFor(r, A)!, field, B[NAME_KIND[field]!]);
+        const payload = withField(bodyFor(r, A)!, field, B[NAME_KIND[field]!]);
         const res = await t.call({ method: r.method as any, url, headers: { cookie: a.cookie }, payload });
         const label = `${r.method} ${r.url} with B's ${field}: ${JSON.stringify(res.body)}`;
         expect([404, 422], label).toContain(res.status);
@@ -361,7 +361,7 @@ describe.each(DB_KINDS)('workspace isolation on %s', (kind) => {
     expect(await snapshot(t, b.workspaceId)).toEqual(bSnapshot);
 
     // Control: the same calls with A's own ids succeed, so the refusals above were about B's ids.
-    const mine = await makeRecords(t, client(t, a), a);
+    const mine = await makeRecords(client(t, a), a);
     for (const r of routes.filter((x) => x.method === 'POST' || x.method === 'PATCH')) {
       for (const field of uuidFields(r)) {
         const url = fill(
@@ -370,7 +370,7 @@ describe.each(DB_KINDS)('workspace isolation on %s', (kind) => {
         );
         const value =
           field === 'contactId' && r.url.endsWith('/contacts') ? mine.contact2 : mine[NAME_KIND[field]!];
-        const payload = withField(r, bodyFor(r, mine)!, field, value);
+        const payload = withField(bodyFor(r, mine)!, field, value);
         const res = await t.call({ method: r.method as any, url, headers: { cookie: a.cookie }, payload });
         expect(
           res.status,
