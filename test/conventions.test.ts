@@ -435,6 +435,45 @@ describe.each(DB_KINDS)('API conventions on %s', (kind) => {
     expect(await ids('/api/v1/activities?q=intro&type=call')).toEqual([call.body.id]);
   });
 
+  it('keeps externalId unique per workspace under concurrent creates: one 201, the rest 409 naming it', async () => {
+    const s = await t.signup();
+    const c = client(t, s);
+    for (const [path, body] of [
+      ['accounts', { name: 'Same' }],
+      ['contacts', { lastName: 'Same' }],
+      ['leads', { lastName: 'Same' }],
+      ['deals', { name: 'Same' }],
+    ] as const) {
+      const externalId = `crm-${newId()}`;
+      const rs = await Promise.all(
+        Array.from({ length: 6 }, () => c.post(`/api/v1/${path}`, { ...body, externalId })),
+      );
+      expect(rs.filter((r) => r.status === 201).length, path).toBe(1);
+      for (const r of rs.filter((x) => x.status !== 201)) expectProblem(r, 409, ['externalId']);
+      const list = await c.get(`/api/v1/${path}?externalId=${externalId}`);
+      expect(list.body.data.length).toBe(1);
+    }
+    // The same externalId in another workspace is fine.
+    const other = client(t, await t.signup());
+    const ext = (await c.get('/api/v1/accounts?limit=1')).body.data[0].externalId;
+    expect((await other.post('/api/v1/accounts', { name: 'Mine', externalId: ext })).status).toBe(201);
+  });
+
+  it('signs up one account per email under concurrent sign-ups', async () => {
+    const email = `race.${newId()}@example.com`;
+    const rs = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        t.call({
+          method: 'POST',
+          url: '/api/v1/auth/signup',
+          payload: { email, password: 'correct horse battery', name: 'R', workspaceName: 'R' },
+        }),
+      ),
+    );
+    expect(rs.filter((r) => r.status === 201).length).toBe(1);
+    for (const r of rs.filter((x) => x.status !== 201)) expectProblem(r, 409, ['email']);
+  });
+
   it('1,000 records in one atomic batch are all created', async () => {
     const s = await t.signup();
     const c = client(t, s);

@@ -11,7 +11,7 @@ import { AppError } from '../core/shared/errors.js';
 import { newId } from '../core/shared/ids.js';
 import { registerAuth } from './auth.js';
 import { describeFields } from './openapi-glossary.js';
-import { sendProblem } from './problem.js';
+import { findUnstorable, sendProblem } from './problem.js';
 import { accountsRoutes } from './routes/accounts.routes.js';
 import { activitiesRoutes } from './routes/activities.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
@@ -37,6 +37,23 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     genReqId: () => newId(),
     trustProxy: process.env.TRUST_PROXY === 'true',
     routerOptions: { ignoreTrailingSlash: true },
+  });
+  // JSON only: without this, Fastify would parse text/plain bodies into strings.
+  app.removeContentTypeParser('text/plain');
+  // NUL characters (which PostgreSQL cannot store) and absurd nesting are refused by name, before validation.
+  app.addHook('preValidation', async (req) => {
+    for (const [where, value] of [
+      ['body', req.body],
+      ['query', req.query],
+    ] as const) {
+      const bad = findUnstorable(value);
+      if (bad) {
+        const field = bad.field || (where === 'body' ? '(body)' : '(query)');
+        throw new AppError(where === 'body' ? 'validation_failed' : 'bad_request', `${field} ${bad.reason}`, [
+          { field, reason: bad.reason },
+        ]);
+      }
+    }
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -38,6 +38,36 @@ export function issuesToFieldErrors(issues: Issue[], prefix = ''): FieldError[] 
   return out;
 }
 
+/** How deep a JSON body or query may nest; deeper is refused before it reaches zod or PostgreSQL. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * The first place in a parsed body or query that PostgreSQL could not store or that is unreasonably
+ * deep: a string (or key) with a NUL character, or nesting beyond MAX_JSON_DEPTH. Null when all is well.
+ */
+export function findUnstorable(
+  value: unknown,
+  path: PropertyKey[] = [],
+): { field: string; reason: string } | null {
+  if (typeof value === 'string')
+    return value.includes('\u0000')
+      ? { field: fieldPath(path), reason: 'must not contain NUL characters' }
+      : null;
+  if (value === null || typeof value !== 'object') return null;
+  if (path.length >= MAX_JSON_DEPTH)
+    return { field: fieldPath(path), reason: `is nested too deeply (more than ${MAX_JSON_DEPTH} levels)` };
+  const entries: [PropertyKey, unknown][] = Array.isArray(value)
+    ? value.map((v, i) => [i, v])
+    : Object.entries(value);
+  for (const [k, v] of entries) {
+    if (typeof k === 'string' && k.includes('\u0000'))
+      return { field: fieldPath(path), reason: 'has a key containing a NUL character' };
+    const hit = findUnstorable(v, [...path, k]);
+    if (hit) return hit;
+  }
+  return null;
+}
+
 type FastifyIssue = {
   keyword: string;
   instancePath: string;
@@ -61,6 +91,11 @@ type PgError = { code?: string; constraint?: string; detail?: string };
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const e = err as FastifyError & PgError & { cause?: unknown };
+  // Drizzle wraps driver errors (DrizzleQueryError); the PostgreSQL error, with its SQLSTATE, is the cause.
+  const pg: PgError =
+    e && typeof e.cause === 'object' && e.cause !== null && typeof (e.cause as PgError).code === 'string'
+      ? (e.cause as PgError)
+      : e;
   if (hasZodFastifySchemaValidationErrors(e)) {
     const where = e.validationContext;
     const issues = (e.validation as unknown as FastifyIssue[]).map(fromFastifyIssue);
@@ -80,7 +115,7 @@ export function toAppError(err: unknown): AppError {
     isResponseSerializationError(e)
   )
     return new AppError('internal', 'The response could not be serialised');
-  switch (e.code) {
+  switch (e.code ?? pg.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new AppError('bad_request', `Malformed JSON body: ${e.message}`, [
@@ -94,9 +129,9 @@ export function toAppError(err: unknown): AppError {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('unsupported_media_type', 'Send JSON with Content-Type: application/json');
     case '23505': {
-      const field = /external_id/.test(e.constraint ?? '')
+      const field = /external_id/.test(pg.constraint ?? '')
         ? 'externalId'
-        : /email/.test(e.constraint ?? '')
+        : /email/.test(pg.constraint ?? '')
           ? 'email'
           : '(body)';
       return new AppError('conflict', 'A record with this value already exists', [
@@ -105,7 +140,7 @@ export function toAppError(err: unknown): AppError {
     }
     case '23503':
       return new AppError('validation_failed', 'A referenced record does not exist', [
-        { field: '(body)', reason: e.detail ?? 'references a missing record' },
+        { field: '(body)', reason: 'references a missing record' },
       ]);
     case '22P02':
     case '22007':
@@ -114,6 +149,15 @@ export function toAppError(err: unknown): AppError {
     case '22001':
       return new AppError('bad_request', 'A value is not valid for its field', [
         { field: '(body)', reason: 'a value is out of range or of the wrong form' },
+      ]);
+    case '22021':
+    case '22P05':
+      return new AppError('bad_request', 'A value holds characters that cannot be stored', [
+        { field: '(body)', reason: 'contains a NUL or otherwise unstorable character' },
+      ]);
+    case '54001':
+      return new AppError('bad_request', 'A value is nested too deeply', [
+        { field: '(body)', reason: 'is nested too deeply' },
       ]);
     case '40001':
     case '40P01':

@@ -115,10 +115,23 @@ type CursorPayload = { s: string; v: string | number | null; id: string };
 export const encodeCursor = (p: CursorPayload): string =>
   Buffer.from(JSON.stringify(p)).toString('base64url');
 
-function decodeCursor(cursor: string, sort: string): CursorPayload {
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** What a cursor's sort value must look like to be cast to its sort type (anything else is not our cursor). */
+const validValue: Record<SortType, (v: unknown) => boolean> = {
+  text: (v) => typeof v === 'string' && !v.includes('\u0000'),
+  number: (v) => (typeof v === 'string' || typeof v === 'number') && /^-?\d+(\.\d+)?$/.test(String(v)),
+  date: (v) =>
+    typeof v === 'string' &&
+    /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}(:?\d{2})?|Z)?$/.test(v),
+  uuid: (v) => typeof v === 'string' && UUID_RE.test(v),
+};
+
+function decodeCursor(cursor: string, sort: string, type: SortType): CursorPayload {
   try {
     const p = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorPayload;
-    if (p.s !== sort || typeof p.id !== 'string') throw new Error('sort mismatch');
+    if (!p || p.s !== sort || typeof p.id !== 'string' || !UUID_RE.test(p.id))
+      throw new Error('not a cursor');
+    if (p.v !== null && !validValue[type](p.v)) throw new Error('bad sort value');
     return p;
   } catch {
     throw AppError.invalid('cursor', 'is not a cursor of this list with this sort; start again without it');
@@ -166,7 +179,7 @@ export function listConditions(spec: ListSpec, query: ListQuery): SQL[] {
   if (query.cursor) {
     const { desc, field } = parseSort(query.sort);
     const s = spec.sorts[field]!;
-    const c = decodeCursor(query.cursor, query.sort);
+    const c = decodeCursor(query.cursor, query.sort, s.type);
     const cast = sql.raw(castFor[s.type]);
     const value = c.v === null ? sql`null` : sql`${c.v}::${cast}`;
     where.push(

@@ -59,8 +59,16 @@ export const zMoney = z
   .nullable()
   .describe('Amount as a decimal string or number, at most 2 decimals');
 export const zMoneyOut = z.string().nullable().describe('Decimal amount as a string (exact)');
-export const zTimestamp = z.iso.datetime({ offset: true }).describe('ISO 8601 timestamp');
-export const zDate = z.iso.date().describe('ISO 8601 date (YYYY-MM-DD)');
+/** PostgreSQL has no year 0 (1 BC is year 0000 in ISO 8601), so dates start at year 1. */
+const fromYearOne = (s: string) => !s.startsWith('0000');
+export const zTimestamp = z.iso
+  .datetime({ offset: true })
+  .refine(fromYearOne, 'must be in year 1 or later')
+  .describe('ISO 8601 timestamp');
+export const zDate = z.iso
+  .date()
+  .refine(fromYearOne, 'must be in year 1 or later')
+  .describe('ISO 8601 date (YYYY-MM-DD)');
 export const recordMetaOut = {
   createdAt: zTimestamp,
   updatedAt: zTimestamp,
