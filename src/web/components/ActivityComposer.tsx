@@ -17,7 +17,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/client';
 import { CALL_OUTCOMES } from '../lib/constants';
 import { options } from '../lib/format';
-import { createBody, showApiError } from '../lib/forms';
+import { createBody, sel, showApiError } from '../lib/forms';
 
 type Values = {
   type: 'note' | 'call';
@@ -103,7 +103,7 @@ export function ActivityComposer({ target }: { target: { leadId: string } | { co
                 label="Outcome"
                 data={options(CALL_OUTCOMES)}
                 clearable
-                {...form.getInputProps('outcome')}
+                {...sel(form.getInputProps('outcome'))}
               />
               <NumberInput
                 label="Duration (min)"

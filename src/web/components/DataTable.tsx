@@ -1,8 +1,19 @@
-import { Alert, Button, Center, Group, Loader, Skeleton, Table, Text, UnstyledButton } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Center,
+  Group,
+  Loader,
+  Skeleton,
+  Table,
+  Text,
+  UnstyledButton,
+} from '@mantine/core';
 import { IconAlertCircle, IconArrowDown, IconArrowsSort, IconArrowUp } from '@tabler/icons-react';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
 import { type ReactNode, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { useNavigate } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 
 export type Column<T> = {
   key: string;
@@ -29,9 +40,11 @@ type Props<T extends { id: string }> = {
   error?: unknown;
   href: (row: T) => string;
   empty: ReactNode;
+  /** Changes when the query (sort, search, filters) changes: the list scrolls back to its top. */
+  resetKey?: string;
 };
 
-const ROW_HEIGHT = 49;
+const ROW_HEIGHT = 57;
 const HEADER_OFFSET = 60;
 
 function SortHeader({
@@ -53,7 +66,7 @@ function SortHeader({
       onClick={() => onSort(next)}
       aria-label={`Sort by ${col.label}`}
       data-sorted={asc ? 'asc' : desc ? 'desc' : undefined}
-      style={{ fontWeight: 'inherit', fontSize: 'inherit', color: 'inherit' }}
+      style={{ font: 'inherit', color: 'inherit', textTransform: 'inherit', letterSpacing: 'inherit' }}
     >
       <Group gap={4} wrap="nowrap" justify={col.align === 'right' ? 'flex-end' : 'flex-start'}>
         <span>{col.label}</span>
@@ -85,6 +98,13 @@ export function DataTable<T extends { id: string }>(props: Props<T>) {
     ro.observe(document.body);
     return () => ro.disconnect();
   }, []);
+
+  const lastKey = useRef(props.resetKey);
+  useEffect(() => {
+    if (lastKey.current === props.resetKey) return;
+    lastKey.current = props.resetKey;
+    if (window.scrollY > 0) window.scrollTo({ top: 0 });
+  }, [props.resetKey]);
 
   const virtualizer = useWindowVirtualizer({
     count: rows.length,
@@ -126,7 +146,7 @@ export function DataTable<T extends { id: string }>(props: Props<T>) {
                 fz="xs"
                 tt="uppercase"
                 c="dimmed"
-                style={{ letterSpacing: 0.4 }}
+                style={{ letterSpacing: 0.4, whiteSpace: 'nowrap' }}
               >
                 <SortHeader col={c as Column<unknown>} sort={props.sort} onSort={props.onSort} />
               </Table.Th>
@@ -187,11 +207,33 @@ export function DataTable<T extends { id: string }>(props: Props<T>) {
             <Loader size="sm" />
           ) : (
             <Text size="xs" c="dimmed">
-              {rows.length} {props.noun} · end of list
+              {rows.length} {rows.length === 1 ? props.noun.replace(/s$/, '') : props.noun} · end of list
             </Text>
           )}
         </Center>
       )}
     </>
+  );
+}
+
+/** A cell with a bold link and a dimmed second line (e.g. name and email). */
+export function LinkCell({ to, title, sub }: { to: string; title: string; sub?: string | null }) {
+  return (
+    <div style={{ minWidth: 0 }}>
+      <Anchor
+        component={Link}
+        to={to}
+        fw={600}
+        size="sm"
+        c="var(--mantine-color-text)"
+        display="block"
+        className="lb-nowrap"
+      >
+        {title}
+      </Anchor>
+      <Text size="xs" c="dimmed" className="lb-nowrap">
+        {sub || '\u00a0'}
+      </Text>
+    </div>
   );
 }

@@ -20,7 +20,7 @@ export function useListState(defaultSort: string) {
       },
       { replace: true },
     );
-  return { get, set, sort: get('sort') ?? defaultSort, q: get('q') };
+  return { get, set, sort: get('sort') ?? defaultSort, q: get('q'), key: params.toString() };
 }
 
 export function SearchBox({

@@ -93,3 +93,9 @@ export const moneyOut = (v: string | number | null | undefined): string | null =
 /** API value → form text value. */
 export const txt = (v: string | number | null | undefined): string =>
   v === null || v === undefined ? '' : String(v);
+
+/** Mantine's Select wants `null` for "nothing chosen" (else it shows a clear button); forms keep ''. */
+export const sel = <P extends { value?: unknown }>(p: P): P => ({
+  ...p,
+  value: p.value === '' ? null : p.value,
+});

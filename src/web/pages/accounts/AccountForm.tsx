@@ -19,7 +19,7 @@ import { ConflictAlert, useConflict } from '../../components/Conflict';
 import { MemberSelect } from '../../components/people';
 import { ACCOUNT_HEALTH, ACCOUNT_TYPES, DOMAIN_RE } from '../../lib/constants';
 import { options } from '../../lib/format';
-import { changedBody, createBody, showApiError, txt } from '../../lib/forms';
+import { changedBody, createBody, sel, showApiError, txt } from '../../lib/forms';
 
 const ADDRESS = ['street1', 'city', 'state', 'postcode', 'country'] as const;
 
@@ -130,9 +130,14 @@ export function AccountForm({
             label="Type"
             data={options(ACCOUNT_TYPES)}
             clearable
-            {...form.getInputProps('accountType')}
+            {...sel(form.getInputProps('accountType'))}
           />
-          <Select label="Health" data={options(ACCOUNT_HEALTH)} clearable {...form.getInputProps('health')} />
+          <Select
+            label="Health"
+            data={options(ACCOUNT_HEALTH)}
+            clearable
+            {...sel(form.getInputProps('health'))}
+          />
           <TextInput label="Industry" {...form.getInputProps('industry')} />
           <TextInput label="Company size" placeholder="51-200" {...form.getInputProps('companySize')} />
           <NumberInput
@@ -145,7 +150,7 @@ export function AccountForm({
           />
           <TextInput label="Tax id" placeholder="e.g. GSTIN" {...form.getInputProps('taxId')} />
           <TextInput label="Lifecycle stage" {...form.getInputProps('lifecycleStage')} />
-          <MemberSelect label="Owner" placeholder="Unassigned" {...form.getInputProps('ownerId')} />
+          <MemberSelect label="Owner" placeholder="Unassigned" {...sel(form.getInputProps('ownerId'))} />
         </SimpleGrid>
         <Divider label="Address" labelPosition="left" />
         <TextInput placeholder="Street" aria-label="Street" {...form.getInputProps('address.street1')} />

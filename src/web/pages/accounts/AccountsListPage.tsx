@@ -1,12 +1,12 @@
-import { Anchor, Button, Center, EmptyState, Modal, Select, Text } from '@mantine/core';
+import { Button, Center, EmptyState, Modal, Select, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconBuilding, IconPlus } from '@tabler/icons-react';
-import { Link, useNavigate } from 'react-router-dom';
+import { useNavigate } from 'react-router-dom';
 import { useInfiniteList } from '../../api/hooks';
 import type { Account } from '../../api/types';
 import { usePermissions, useWorkspace } from '../../auth/session';
 import { HealthBadge } from '../../components/badges';
-import { type Column, DataTable } from '../../components/DataTable';
+import { type Column, DataTable, LinkCell } from '../../components/DataTable';
 import { ListPage, SearchBox, useListState } from '../../components/ListPage';
 import { Person } from '../../components/people';
 import { ACCOUNT_HEALTH, ACCOUNT_TYPES } from '../../lib/constants';
@@ -20,13 +20,9 @@ function columns(currency: string): Column<Account>[] {
       label: 'Name',
       sort: 'name',
       width: '22%',
-      render: (a) => (
-        <Anchor component={Link} to={`/accounts/${a.id}`} fw={600} size="sm" c="var(--mantine-color-text)">
-          {a.name}
-        </Anchor>
-      ),
+      render: (a) => <LinkCell to={`/accounts/${a.id}`} title={a.name} sub={a.domain} />,
     },
-    { key: 'domain', label: 'Domain', width: '15%', render: (a) => <Text size="sm">{a.domain ?? '—'}</Text> },
+    { key: 'size', label: 'Size', width: 100, render: (a) => <Text size="sm">{a.companySize ?? '—'}</Text> },
     {
       key: 'type',
       label: 'Type',
@@ -120,6 +116,7 @@ export function AccountsListPage() {
         columns={columns(ws.currency)}
         rows={rows}
         sort={list.sort}
+        resetKey={list.key}
         onSort={(sort) => list.set({ sort })}
         hasMore={!!query.hasNextPage}
         loadMore={query.fetchNextPage}

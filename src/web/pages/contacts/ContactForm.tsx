@@ -20,7 +20,7 @@ import { MemberSelect } from '../../components/people';
 import { RecordPicker } from '../../components/RecordPicker';
 import { CONTACT_STATUSES, INFLUENCE, LEAD_SOURCES } from '../../lib/constants';
 import { options } from '../../lib/format';
-import { changedBody, createBody, showApiError } from '../../lib/forms';
+import { changedBody, createBody, sel, showApiError } from '../../lib/forms';
 import { AddressFields, EmailFields, PhoneFields } from './ContactListFields';
 import { type ContactFormValues, contactLists, contactRules, contactValues } from './contactValues';
 
@@ -98,14 +98,14 @@ export function ContactForm({ contact, onSaved, onCancel }: Props) {
             label="Status"
             data={options(CONTACT_STATUSES)}
             allowDeselect={false}
-            {...form.getInputProps('status')}
+            {...sel(form.getInputProps('status'))}
           />
-          <MemberSelect label="Owner" placeholder="Unassigned" {...form.getInputProps('ownerId')} />
+          <MemberSelect label="Owner" placeholder="Unassigned" {...sel(form.getInputProps('ownerId'))} />
           <RecordPicker
             kind="accounts"
             label="Account"
             placeholder="Search accounts"
-            {...form.getInputProps('accountId')}
+            {...sel(form.getInputProps('accountId'))}
           />
           <Autocomplete label="Source" data={LEAD_SOURCES} {...form.getInputProps('source')} />
           <TextInput label="Department" {...form.getInputProps('department')} />
@@ -123,7 +123,7 @@ export function ContactForm({ contact, onSaved, onCancel }: Props) {
             label="Influence"
             data={options(INFLUENCE)}
             clearable
-            {...form.getInputProps('influence')}
+            {...sel(form.getInputProps('influence'))}
           />
         </SimpleGrid>
         <Divider label="Addresses" labelPosition="left" />

@@ -26,7 +26,7 @@ import { SectionCard } from '../../components/FieldList';
 import { MemberSelect, Person } from '../../components/people';
 import { LEAD_SOURCES, PRIORITIES } from '../../lib/constants';
 import { formatDate, formatMoney, options } from '../../lib/format';
-import { createBody, showApiError } from '../../lib/forms';
+import { createBody, sel, showApiError } from '../../lib/forms';
 import { leadName } from '../leads/LeadsListPage';
 
 /** A second (third, …) product interest of a contact: a new lead linked to it. */
@@ -79,9 +79,9 @@ function NewLeadForContact({ contact, onClose }: { contact: Contact; onClose: ()
             label="Priority"
             data={options(PRIORITIES)}
             allowDeselect={false}
-            {...form.getInputProps('priority')}
+            {...sel(form.getInputProps('priority'))}
           />
-          <MemberSelect label="Owner" placeholder="Unassigned" {...form.getInputProps('ownerId')} />
+          <MemberSelect label="Owner" placeholder="Unassigned" {...sel(form.getInputProps('ownerId'))} />
           <NumberInput
             label="Deal value"
             min={0}

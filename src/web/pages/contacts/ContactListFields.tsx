@@ -2,6 +2,7 @@ import { ActionIcon, Button, Checkbox, Group, Select, Stack, Text, TextInput, To
 import type { UseFormReturnType } from '@mantine/form';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { options } from '../../lib/format';
+import { sel } from '../../lib/forms';
 import type { ContactFormValues } from './contactValues';
 
 type Form = UseFormReturnType<ContactFormValues>;
@@ -118,7 +119,7 @@ export function AddressFields({ form }: { form: Form }) {
               allowDeselect={false}
               w={150}
               size="xs"
-              {...form.getInputProps(`addresses.${i}.type`)}
+              {...sel(form.getInputProps(`addresses.${i}.type`))}
             />
             <ActionIcon
               variant="subtle"

@@ -30,7 +30,7 @@ function Primary({ on }: { on: boolean }) {
 export function ContactSidebar({ contact: c }: { contact: Contact }) {
   return (
     <Stack gap="md">
-      <SectionCard title="Reach" testId="contact-reach">
+      <SectionCard title="Contact information" testId="contact-reach">
         <Stack gap="xs">
           {c.emails.map((e) => (
             <Group key={e.normalized} gap={6} wrap="nowrap">

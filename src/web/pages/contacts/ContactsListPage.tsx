@@ -1,12 +1,12 @@
-import { Anchor, Button, Center, EmptyState, Modal, Select, Text } from '@mantine/core';
+import { Button, Center, EmptyState, Modal, Select, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconAddressBook, IconPlus } from '@tabler/icons-react';
-import { Link, useNavigate } from 'react-router-dom';
+import { useNavigate } from 'react-router-dom';
 import { useInfiniteList } from '../../api/hooks';
 import type { Contact } from '../../api/types';
 import { usePermissions } from '../../auth/session';
 import { StatusBadge } from '../../components/badges';
-import { type Column, DataTable } from '../../components/DataTable';
+import { type Column, DataTable, LinkCell } from '../../components/DataTable';
 import { ListPage, SearchBox, useListState } from '../../components/ListPage';
 import { Person } from '../../components/people';
 import { CONTACT_STATUSES } from '../../lib/constants';
@@ -19,11 +19,7 @@ const columns: Column<Contact>[] = [
     label: 'Name',
     sort: 'lastName',
     width: '20%',
-    render: (c) => (
-      <Anchor component={Link} to={`/contacts/${c.id}`} fw={600} size="sm" c="var(--mantine-color-text)">
-        {c.name || 'Unnamed'}
-      </Anchor>
-    ),
+    render: (c) => <LinkCell to={`/contacts/${c.id}`} title={c.name || 'Unnamed'} sub={c.jobTitle} />,
   },
   { key: 'email', label: 'Email', width: '22%', render: (c) => <Text size="sm">{c.email ?? '—'}</Text> },
   { key: 'phone', label: 'Phone', width: 150, render: (c) => <Text size="sm">{c.phone ?? '—'}</Text> },
@@ -99,6 +95,7 @@ export function ContactsListPage() {
         columns={columns}
         rows={rows}
         sort={list.sort}
+        resetKey={list.key}
         onSort={(sort) => list.set({ sort })}
         hasMore={!!query.hasNextPage}
         loadMore={query.fetchNextPage}

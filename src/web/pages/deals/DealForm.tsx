@@ -13,7 +13,7 @@ import { RecordPicker } from '../../components/RecordPicker';
 import { StageSelect } from '../../components/StageSelect';
 import { FORECAST_CATEGORIES } from '../../lib/constants';
 import { options } from '../../lib/format';
-import { changedBody, createBody, showApiError, txt } from '../../lib/forms';
+import { changedBody, createBody, sel, showApiError, txt } from '../../lib/forms';
 
 type DealFormValues = {
   name: string;
@@ -99,13 +99,13 @@ export function DealForm({
             kind="accounts"
             label="Account"
             placeholder="Search accounts"
-            {...form.getInputProps('accountId')}
+            {...sel(form.getInputProps('accountId'))}
           />
           <RecordPicker
             kind="contacts"
             label="Primary contact"
             placeholder="Search contacts"
-            {...form.getInputProps('primaryContactId')}
+            {...sel(form.getInputProps('primaryContactId'))}
           />
           <NumberInput
             label="Amount"
@@ -120,13 +120,13 @@ export function DealForm({
             label="Stage"
             placeholder="First open stage"
             clearable={!deal}
-            {...form.getInputProps('stageId')}
+            {...sel(form.getInputProps('stageId'))}
           />
           <Select
             label="Forecast"
             data={options(FORECAST_CATEGORIES)}
             clearable
-            {...form.getInputProps('forecastCategory')}
+            {...sel(form.getInputProps('forecastCategory'))}
           />
           <DateInput
             label="Close date"
@@ -136,7 +136,7 @@ export function DealForm({
             onChange={(v) => form.setFieldValue('closeDate', v ?? '')}
             error={form.errors.closeDate}
           />
-          <MemberSelect label="Owner" placeholder="Unassigned" {...form.getInputProps('ownerId')} />
+          <MemberSelect label="Owner" placeholder="Unassigned" {...sel(form.getInputProps('ownerId'))} />
         </SimpleGrid>
         <Textarea label="Description" autosize minRows={2} {...form.getInputProps('description')} />
         <Group justify="flex-end" mt="sm">

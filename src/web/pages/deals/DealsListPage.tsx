@@ -1,12 +1,12 @@
-import { Anchor, Button, Center, EmptyState, Modal, Text } from '@mantine/core';
+import { Button, Center, EmptyState, Modal, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconBriefcase, IconPlus } from '@tabler/icons-react';
-import { Link, useNavigate } from 'react-router-dom';
+import { useNavigate } from 'react-router-dom';
 import { useInfiniteList } from '../../api/hooks';
 import type { Deal } from '../../api/types';
 import { usePermissions } from '../../auth/session';
 import { StageBadge } from '../../components/badges';
-import { type Column, DataTable } from '../../components/DataTable';
+import { type Column, DataTable, LinkCell } from '../../components/DataTable';
 import { ListPage, SearchBox, useListState } from '../../components/ListPage';
 import { Person } from '../../components/people';
 import { StageSelect } from '../../components/StageSelect';
@@ -19,11 +19,7 @@ const columns: Column<Deal>[] = [
     label: 'Deal',
     sort: 'name',
     width: '26%',
-    render: (d) => (
-      <Anchor component={Link} to={`/deals/${d.id}`} fw={600} size="sm" c="var(--mantine-color-text)">
-        {d.name}
-      </Anchor>
-    ),
+    render: (d) => <LinkCell to={`/deals/${d.id}`} title={d.name} sub={d.description} />,
   },
   {
     key: 'stage',
@@ -57,7 +53,7 @@ const columns: Column<Deal>[] = [
     key: 'close',
     label: 'Close date',
     sort: 'closeDate',
-    width: 120,
+    width: 130,
     render: (d) => <Text size="sm">{formatDate(d.closeDate)}</Text>,
   },
   { key: 'owner', label: 'Owner', width: 150, render: (d) => <Person id={d.ownerId} /> },
@@ -116,6 +112,7 @@ export function DealsListPage() {
         columns={columns}
         rows={rows}
         sort={list.sort}
+        resetKey={list.key}
         onSort={(sort) => list.set({ sort })}
         hasMore={!!query.hasNextPage}
         loadMore={query.fetchNextPage}

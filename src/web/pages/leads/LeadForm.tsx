@@ -21,7 +21,7 @@ import { MemberSelect } from '../../components/people';
 import { StageSelect } from '../../components/StageSelect';
 import { checkEmail, checkPhone, LEAD_SOURCES, PRIORITIES, TEMPERATURES } from '../../lib/constants';
 import { options } from '../../lib/format';
-import { changedBody, createBody, showApiError, txt } from '../../lib/forms';
+import { changedBody, createBody, sel, showApiError, txt } from '../../lib/forms';
 
 export type LeadFormValues = {
   firstName: string;
@@ -126,7 +126,7 @@ export function LeadForm({ lead, onSaved, onCancel }: Props) {
       <Stack gap="md">
         <ConflictAlert noun="lead" {...conflict} />
         <Divider label="Contact" labelPosition="left" />
-        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+        <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }} spacing="sm">
           <TextInput label="First name" data-autofocus {...form.getInputProps('firstName')} />
           <TextInput label="Last name" {...form.getInputProps('lastName')} />
           <TextInput label="Email" type="email" {...form.getInputProps('email')} />
@@ -135,7 +135,7 @@ export function LeadForm({ lead, onSaved, onCancel }: Props) {
           <TextInput label="Job title" {...form.getInputProps('jobTitle')} />
         </SimpleGrid>
         <Divider label="Lead" labelPosition="left" />
-        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+        <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }} spacing="sm">
           <TextInput label="Title" placeholder="e.g. Kitchen remodel" {...form.getInputProps('title')} />
           <TextInput label="Product interest" {...form.getInputProps('productInterest')} />
           <Autocomplete label="Source" data={LEAD_SOURCES} {...form.getInputProps('source')} />
@@ -144,20 +144,20 @@ export function LeadForm({ lead, onSaved, onCancel }: Props) {
             label="Stage"
             placeholder="First stage"
             clearable={!lead}
-            {...form.getInputProps('stageId')}
+            {...sel(form.getInputProps('stageId'))}
           />
-          <MemberSelect label="Owner" placeholder="Unassigned" {...form.getInputProps('ownerId')} />
+          <MemberSelect label="Owner" placeholder="Unassigned" {...sel(form.getInputProps('ownerId'))} />
           <Select
             label="Priority"
             data={options(PRIORITIES)}
             allowDeselect={false}
-            {...form.getInputProps('priority')}
+            {...sel(form.getInputProps('priority'))}
           />
           <Select
             label="Temperature"
             data={options(TEMPERATURES)}
             clearable
-            {...form.getInputProps('temperature')}
+            {...sel(form.getInputProps('temperature'))}
           />
           <NumberInput
             label="Deal value"

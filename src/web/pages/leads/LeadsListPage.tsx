@@ -2,12 +2,12 @@ import { Anchor, Autocomplete, Button, Center, EmptyState, Modal, Select, Stack,
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconPlus, IconTargetArrow } from '@tabler/icons-react';
-import { Link, useNavigate } from 'react-router-dom';
+import { useNavigate } from 'react-router-dom';
 import { useInfiniteList } from '../../api/hooks';
 import type { Lead } from '../../api/types';
 import { usePermissions, useWorkspace } from '../../auth/session';
 import { StageBadge } from '../../components/badges';
-import { type Column, DataTable } from '../../components/DataTable';
+import { type Column, DataTable, LinkCell } from '../../components/DataTable';
 import { ListPage, SearchBox, useListState } from '../../components/ListPage';
 import { MemberSelect, Person } from '../../components/people';
 import { LEAD_SOURCES, LEAD_STATUSES } from '../../lib/constants';
@@ -22,14 +22,10 @@ function columns(currency: string): Column<Lead>[] {
       key: 'name',
       label: 'Contact',
       sort: 'lastName',
-      width: '20%',
-      render: (l) => (
-        <Anchor component={Link} to={`/leads/${l.id}`} fw={600} size="sm" c="var(--mantine-color-text)">
-          {l.name || 'Unnamed'}
-        </Anchor>
-      ),
+      width: '19%',
+      render: (l) => <LinkCell to={`/leads/${l.id}`} title={l.name || 'Unnamed'} sub={l.email ?? l.phone} />,
     },
-    { key: 'title', label: 'Lead', width: '18%', render: (l) => <Text size="sm">{leadName(l)}</Text> },
+    { key: 'title', label: 'Lead', width: '20%', render: (l) => <Text size="sm">{leadName(l)}</Text> },
     {
       key: 'company',
       label: 'Company',
@@ -40,13 +36,13 @@ function columns(currency: string): Column<Lead>[] {
     {
       key: 'stage',
       label: 'Stage',
-      width: 130,
+      width: 156,
       render: (l) => <StageBadge stageId={l.stageId} name={l.stageName} />,
     },
     {
       key: 'source',
       label: 'Source',
-      width: 110,
+      width: 100,
       render: (l) => <Text size="sm">{labelize(l.source)}</Text>,
     },
     { key: 'owner', label: 'Owner', width: 150, render: (l) => <Person id={l.ownerId} /> },
@@ -64,7 +60,7 @@ function columns(currency: string): Column<Lead>[] {
       label: 'Value',
       sort: 'dealValue',
       sortDesc: true,
-      width: 120,
+      width: 112,
       align: 'right',
       render: (l) => <Text size="sm">{formatMoney(l.dealValue, currency)}</Text>,
     },
@@ -149,6 +145,7 @@ export function LeadsListPage() {
         columns={columns(ws.currency)}
         rows={rows}
         sort={list.sort}
+        resetKey={list.key}
         onSort={(sort) => list.set({ sort })}
         hasMore={!!query.hasNextPage}
         loadMore={query.fetchNextPage}

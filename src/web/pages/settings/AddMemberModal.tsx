@@ -6,7 +6,7 @@ import { api } from '../../api/client';
 import type { Member } from '../../api/types';
 import { checkEmail, MEMBER_ROLES } from '../../lib/constants';
 import { options } from '../../lib/format';
-import { createBody, showApiError } from '../../lib/forms';
+import { createBody, sel, showApiError } from '../../lib/forms';
 
 export function AddMemberModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const qc = useQueryClient();
@@ -42,7 +42,7 @@ export function AddMemberModal({ opened, onClose }: { opened: boolean; onClose: 
             label="Role"
             data={options(MEMBER_ROLES)}
             allowDeselect={false}
-            {...form.getInputProps('role')}
+            {...sel(form.getInputProps('role'))}
           />
           <PasswordInput
             label="Initial password"

@@ -6,7 +6,7 @@ import { api } from '../../api/client';
 import type { ApiKeyCreated } from '../../api/types';
 import { MEMBER_ROLES } from '../../lib/constants';
 import { options } from '../../lib/format';
-import { showApiError } from '../../lib/forms';
+import { sel, showApiError } from '../../lib/forms';
 
 export function NewKeyModal(props: {
   opened: boolean;
@@ -46,7 +46,7 @@ export function NewKeyModal(props: {
             description="What programs using the key may do"
             data={options(MEMBER_ROLES)}
             allowDeselect={false}
-            {...form.getInputProps('role')}
+            {...sel(form.getInputProps('role'))}
           />
           <Group justify="flex-end">
             <Button variant="default" onClick={props.onClose}>
