@@ -178,7 +178,6 @@ export function registerResource<C, U, O extends { id: string; version: number }
       const raw = req.body as { mode?: string; records?: unknown[] } | undefined;
       const partial = raw?.mode === 'partial';
       type Item = z.infer<typeof batchResult>['results'][number];
-      const results: Item[] = [];
       if (req.validationError) {
         if (
           !partial ||
@@ -225,33 +224,49 @@ export function registerResource<C, U, O extends { id: string; version: number }
             return { status: 201, body: { created: out.length, failed: 0, results: out } };
           },
         );
+        if (created.replayed) reply.header('idempotent-replayed', 'true');
         return reply.code(201).send(created.body);
       }
-      for (const [i, p] of parsed.entries()) {
-        if (!p.success) {
-          const errors = issuesToFieldErrors(p.error.issues as never);
-          results.push({
-            index: i,
-            status: 422,
-            error: { code: 'validation_failed', detail: 'The record is invalid', errors },
-          });
-          continue;
-        }
-        try {
-          const data = await db.transaction((tx) => def.insert(tx, req.ctx, p.data as C));
-          results.push({ index: i, status: 201, data });
-        } catch (e) {
-          const ae = toAppError(e);
-          if (ae.status >= 500) throw e;
-          results.push({
-            index: i,
-            status: ae.status,
-            error: { code: ae.code, detail: ae.message, errors: ae.errors },
-          });
-        }
-      }
-      const created = results.filter((r) => r.status === 201).length;
-      return reply.code(200).send({ created, failed: results.length - created, results });
+      // Partial: one transaction with a savepoint per record, so the Idempotency-Key covers the whole batch.
+      const done = await withIdempotency(
+        db,
+        req.ctx,
+        {
+          key: req.headers['idempotency-key'] as string | undefined,
+          route: `POST ${base}/batch`,
+          body: req.body,
+        },
+        async (tx) => {
+          const results: Item[] = [];
+          for (const [i, p] of parsed.entries()) {
+            if (!p.success) {
+              const errors = issuesToFieldErrors(p.error.issues as never);
+              results.push({
+                index: i,
+                status: 422,
+                error: { code: 'validation_failed', detail: 'The record is invalid', errors },
+              });
+              continue;
+            }
+            try {
+              const data = await tx.transaction((sp) => def.insert(sp, req.ctx, p.data as C));
+              results.push({ index: i, status: 201, data });
+            } catch (e) {
+              const ae = toAppError(e);
+              if (ae.status >= 500) throw e;
+              results.push({
+                index: i,
+                status: ae.status,
+                error: { code: ae.code, detail: ae.message, errors: ae.errors },
+              });
+            }
+          }
+          const created = results.filter((r) => r.status === 201).length;
+          return { status: 200, body: { created, failed: results.length - created, results } };
+        },
+      );
+      if (done.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(200).send(done.body);
     },
   );
 
