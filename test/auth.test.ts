@@ -255,6 +255,38 @@ describe.each(DB_KINDS)('auth and access on %s', (kind) => {
       );
     });
 
+    it('adds an existing person by email without touching their password (no account takeover)', async () => {
+      const email = `existing.${newId()}@example.com`;
+      await t.call({
+        method: 'POST',
+        url: '/api/v1/auth/signup',
+        payload: { email, password: PASSWORD, name: 'Eve', workspaceName: 'Eve Co' },
+      });
+      const added = await client(t, owner).post('/api/v1/members', {
+        email: email.toUpperCase(),
+        name: 'Renamed',
+        role: 'viewer',
+        password: 'admin chosen password',
+      });
+      expect(added.status).toBe(201);
+      expect(added.body.name).toBe('Eve');
+      expectProblem(
+        await t.call({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email, password: 'admin chosen password' },
+        }),
+        401,
+      );
+      const login = await t.call({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email, password: PASSWORD },
+      });
+      expect(login.status).toBe(200);
+      expect(login.body.workspaces.map((w: any) => w.id)).toContain(owner.workspaceId);
+    });
+
     it('lets a viewer read but not write records (403 on POST, PATCH, DELETE, restore, batch)', async () => {
       const v = as('viewer');
       expect((await v.get('/api/v1/leads')).status).toBe(200);

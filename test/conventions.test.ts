@@ -300,6 +300,16 @@ describe.each(DB_KINDS)('API conventions on %s', (kind) => {
       expectProblem(await env.c.patch(`${base}/${newId()}`, R.patch), 404);
     });
 
+    it('lets only one of several concurrent updates with the same If-Match win; the others get 412', async () => {
+      const r = await env.c.post(base, R.make(5, env));
+      const url = `${base}/${r.body.id}`;
+      const rs = await Promise.all(
+        Array.from({ length: 5 }, () => env.c.patch(url, R.patch, { 'if-match': r.headers.etag as string })),
+      );
+      expect(rs.map((x) => x.status).sort()).toEqual([200, 412, 412, 412, 412]);
+      expect((await env.c.get(url)).body.version).toBe(r.body.version + 1);
+    });
+
     it('soft-deletes (hidden from lists, still readable, listed with deleted=only) and restores', async () => {
       const r = await env.c.post(base, R.make(6, env));
       const id = r.body.id;
@@ -660,6 +670,20 @@ describe.each(DB_KINDS)('lead lists, filters and search on %s', (kind) => {
     );
     expect(ok.status).toBe(200);
     expect(ok.body.title).toBe('Bath');
+    // Concurrent edits of the lead's contact fields with the same ETag: one wins, the others are stale.
+    const cur = await c.get(`/api/v1/leads/${L.maya.id}`);
+    const rs = await Promise.all(
+      ['A', 'B', 'C', 'D'].map((x) =>
+        c.patch(
+          `/api/v1/leads/${L.maya.id}`,
+          { lastName: `Patel-${x}` },
+          { 'if-match': cur.headers.etag as string },
+        ),
+      ),
+    );
+    expect(rs.map((x) => x.status).sort()).toEqual([200, 412, 412, 412]);
+    const winner = rs.find((x) => x.status === 200)!;
+    expect((await c.get(`/api/v1/leads/${L.maya.id}`)).body.lastName).toBe(winner.body.lastName);
     // Read-only lead fields are named as such.
     expectProblem(await c.patch(`/api/v1/leads/${L.maya.id}`, { score: 99 }), 422, [
       ['score', 'is read-only'],

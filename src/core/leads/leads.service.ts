@@ -281,6 +281,9 @@ export async function updateLead(
 ): Promise<LeadOut> {
   return db.transaction(async (tx) => {
     const cur = await loadLead(tx, ctx, id, { lock: true });
+    // The ETag covers the contact too: lock it and read it afresh (the contact in `cur` was read before
+    // the lead lock was granted, so a concurrent edit of it would otherwise go unnoticed).
+    cur.contact = await loadContactRow(tx, ctx, cur.lead.contactId, { lock: true, withDeleted: true });
     const before = toLead(cur.lead, cur.contact, cur.stageName);
     checkVersion('lead', leadEtag(before), ifMatch);
     if (input.ownerId) await assertMember(tx, ctx, input.ownerId, 'ownerId');
@@ -290,7 +293,6 @@ export async function updateLead(
     let contact = cur.contact;
     if (input.contactId && input.contactId !== cur.lead.contactId)
       contact = await loadContactRow(tx, ctx, input.contactId, { lock: true, field: 'contactId' });
-    else contact = await loadContactRow(tx, ctx, contact.id, { lock: true });
     const part = contactPart(input);
     const addresses = addressUpdate(contact.addresses, input.address);
     if (addresses) part.addresses = addresses;
