@@ -6,13 +6,14 @@ import {
   Group,
   Loader,
   Skeleton,
+  type StyleProp,
   Table,
   Text,
   UnstyledButton,
 } from '@mantine/core';
 import { IconAlertCircle, IconArrowDown, IconArrowsSort, IconArrowUp } from '@tabler/icons-react';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
-import { type ReactNode, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { type CSSProperties, type ReactNode, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 
 export type Column<T> = {
@@ -22,8 +23,11 @@ export type Column<T> = {
   sort?: string;
   /** First click sorts descending (dates, amounts, scores) rather than ascending. */
   sortDesc?: boolean;
-  width?: number | string;
+  /** Column width; a responsive object such as `{ base: 'auto', md: '20%' }` works too. */
+  width?: StyleProp<CSSProperties['width']>;
   align?: 'left' | 'right';
+  /** Shown only from this breakpoint up (narrow screens keep the essential columns). */
+  from?: 'sm' | 'md' | 'lg';
   render: (row: T) => ReactNode;
 };
 
@@ -141,6 +145,7 @@ export function DataTable<T extends { id: string }>(props: Props<T>) {
             {columns.map((c) => (
               <Table.Th
                 key={c.key}
+                visibleFrom={c.from}
                 w={c.width}
                 ta={c.align}
                 fz="xs"
@@ -160,7 +165,7 @@ export function DataTable<T extends { id: string }>(props: Props<T>) {
               // biome-ignore lint/suspicious/noArrayIndexKey: placeholder rows
               <Table.Tr key={i}>
                 {columns.map((c) => (
-                  <Table.Td key={c.key}>
+                  <Table.Td key={c.key} visibleFrom={c.from}>
                     <Skeleton h={14} w={`${50 + ((i * 17 + c.key.length * 7) % 45)}%`} />
                   </Table.Td>
                 ))}
@@ -181,7 +186,7 @@ export function DataTable<T extends { id: string }>(props: Props<T>) {
                 }}
               >
                 {columns.map((c) => (
-                  <Table.Td key={c.key} ta={c.align} className="lb-nowrap">
+                  <Table.Td key={c.key} ta={c.align} className="lb-nowrap" visibleFrom={c.from}>
                     {c.render(row)}
                   </Table.Td>
                 ))}

@@ -18,7 +18,7 @@ const columns: Column<Deal>[] = [
     key: 'name',
     label: 'Deal',
     sort: 'name',
-    width: '26%',
+    width: { base: 'auto', md: '26%' },
     render: (d) => <LinkCell to={`/deals/${d.id}`} title={d.name} sub={d.description} />,
   },
   {
@@ -29,6 +29,7 @@ const columns: Column<Deal>[] = [
   },
   {
     key: 'amount',
+    from: 'sm',
     label: 'Amount',
     sort: 'amount',
     sortDesc: true,
@@ -38,6 +39,7 @@ const columns: Column<Deal>[] = [
   },
   {
     key: 'probability',
+    from: 'lg',
     label: 'Prob.',
     width: 80,
     align: 'right',
@@ -45,20 +47,23 @@ const columns: Column<Deal>[] = [
   },
   {
     key: 'forecast',
+    from: 'lg',
     label: 'Forecast',
     width: 110,
     render: (d) => <Text size="sm">{labelize(d.forecastCategory)}</Text>,
   },
   {
     key: 'close',
+    from: 'md',
     label: 'Close date',
     sort: 'closeDate',
     width: 130,
     render: (d) => <Text size="sm">{formatDate(d.closeDate)}</Text>,
   },
-  { key: 'owner', label: 'Owner', width: 150, render: (d) => <Person id={d.ownerId} /> },
+  { key: 'owner', from: 'md', label: 'Owner', width: 150, render: (d) => <Person id={d.ownerId} /> },
   {
     key: 'created',
+    from: 'lg',
     label: 'Created',
     sort: 'createdAt',
     sortDesc: true,

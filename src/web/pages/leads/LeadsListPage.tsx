@@ -22,15 +22,22 @@ function columns(currency: string): Column<Lead>[] {
       key: 'name',
       label: 'Contact',
       sort: 'lastName',
-      width: '19%',
+      width: { base: 'auto', md: '22%' },
       render: (l) => <LinkCell to={`/leads/${l.id}`} title={l.name || 'Unnamed'} sub={l.email ?? l.phone} />,
     },
-    { key: 'title', label: 'Lead', width: '20%', render: (l) => <Text size="sm">{leadName(l)}</Text> },
+    {
+      key: 'title',
+      from: 'sm',
+      label: 'Lead',
+      width: '18%',
+      render: (l) => <Text size="sm">{leadName(l)}</Text>,
+    },
     {
       key: 'company',
+      from: 'md',
       label: 'Company',
       sort: 'company',
-      width: '15%',
+      width: '14%',
       render: (l) => <Text size="sm">{l.company ?? '—'}</Text>,
     },
     {
@@ -41,13 +48,15 @@ function columns(currency: string): Column<Lead>[] {
     },
     {
       key: 'source',
+      from: 'lg',
       label: 'Source',
       width: 100,
       render: (l) => <Text size="sm">{labelize(l.source)}</Text>,
     },
-    { key: 'owner', label: 'Owner', width: 150, render: (l) => <Person id={l.ownerId} /> },
+    { key: 'owner', from: 'md', label: 'Owner', width: 150, render: (l) => <Person id={l.ownerId} /> },
     {
       key: 'score',
+      from: 'lg',
       label: 'Score',
       sort: 'score',
       sortDesc: true,
@@ -57,6 +66,7 @@ function columns(currency: string): Column<Lead>[] {
     },
     {
       key: 'value',
+      from: 'sm',
       label: 'Value',
       sort: 'dealValue',
       sortDesc: true,
@@ -66,6 +76,7 @@ function columns(currency: string): Column<Lead>[] {
     },
     {
       key: 'created',
+      from: 'lg',
       label: 'Created',
       sort: 'createdAt',
       sortDesc: true,
