@@ -134,7 +134,9 @@ function decodeCursor(cursor: string, sort: string, type: SortType): CursorPaylo
     if (p.v !== null && !validValue[type](p.v)) throw new Error('bad sort value');
     return p;
   } catch {
-    throw AppError.invalid('cursor', 'is not a cursor of this list with this sort; start again without it');
+    // A query parameter, so 400 like every other bad query parameter.
+    const reason = 'is not a cursor of this list with this sort; start again without it';
+    throw new AppError('bad_request', `cursor ${reason}`, [{ field: 'cursor', reason }]);
   }
 }
 
