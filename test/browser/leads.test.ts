@@ -217,6 +217,29 @@ describe.skipIf(skipBrowser)('web app in Chromium', () => {
     await visible(page.getByTestId('record-title').getByText('COBOL compiler rollout, phase 2'));
   });
 
+  it('shows the contact with the fields written through the lead, and starts a second lead for it', async () => {
+    await page.locator('main').getByRole('link', { name: 'Grace Hopper' }).first().click();
+    await page.waitForURL(/\/contacts\/[0-9a-f-]{36}$/);
+    await visible(page.getByTestId('record-title').getByText('Grace Hopper'));
+    // Phone and job title were edited on the lead: they live on the contact.
+    await visible(page.getByTestId('contact-reach').getByText('+14155552671'));
+    await visible(page.getByTestId('contact-details').getByText('Rear Admiral'));
+    const leads = page.getByTestId('contact-leads');
+    await visible(leads.getByText('COBOL compiler rollout, phase 2'));
+    await leads.getByRole('button', { name: 'New lead for this contact' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New lead for Grace Hopper' });
+    await dialog.getByRole('button', { name: 'Create lead' }).click();
+    await visible(dialog.getByText('Say what this lead is about'));
+    await dialog.getByLabel('Title').fill('Mainframe support contract');
+    await dialog.getByRole('button', { name: 'Create lead' }).click();
+    await page.waitForURL(/\/leads\/[0-9a-f-]{36}$/);
+    await visible(page.getByTestId('record-title').getByText('Mainframe support contract'));
+    await visible(page.getByTestId('lead-contact').getByText('grace.hopper@navy.mil'));
+    await page.goBack();
+    await visible(page.getByTestId('contact-leads').getByText('Mainframe support contract'));
+    await page.screenshot({ path: '/tmp/leadbase-contact-page.png' });
+  });
+
   it('creates a workspace and switches between workspaces', async () => {
     await page.getByTestId('workspace-switcher').click();
     await page.getByRole('menuitem', { name: 'Create workspace' }).click();
@@ -258,7 +281,7 @@ describe.skipIf(skipBrowser)('web app in Chromium', () => {
     await viewer.waitForURL('**/leads');
     await visible(viewer.getByTestId('leads-table').getByText('Grace Hopper'));
     expect(await viewer.getByRole('button', { name: 'New lead' }).count()).toBe(0);
-    await viewer.getByTestId('leads-table').getByRole('link', { name: 'Grace Hopper' }).click();
+    await viewer.getByTestId('leads-table').getByRole('link', { name: 'Grace Hopper' }).first().click();
     await visible(viewer.getByTestId('timeline'));
     expect(await viewer.getByRole('button', { name: 'Edit' }).count()).toBe(0);
     expect(await viewer.getByTestId('activity-composer').count()).toBe(0);
