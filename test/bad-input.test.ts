@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../src/core/shared/ids.js';
@@ -512,6 +513,80 @@ describe.each(DB_KINDS)('bad input on %s', (kind) => {
       metadata: { a: { b: { c: [1, [2, [3]]] } } },
     });
     expect(ok.status).toBe(201);
+  });
+
+  it('never answers 500 to random values in known and unknown fields (property-based)', async () => {
+    const doc = (await t.call({ method: 'GET', url: '/api/docs/json' })).body;
+    const fieldsOf = (path: string, method: 'post' | 'patch') =>
+      Object.keys(doc.paths[path][method].requestBody.content['application/json'].schema.properties ?? {});
+    const value = fc.oneof(
+      fc.constant(null),
+      fc.boolean(),
+      fc.integer(),
+      fc.double(),
+      fc.string({ maxLength: 30 }),
+      fc.constantFrom(
+        '',
+        ' ',
+        '2024-02-29',
+        '2024-02-30T25:61:00Z',
+        '+1 415 555 2671',
+        'a@b.co',
+        '1e400',
+        '-0',
+        '9'.repeat(40),
+      ),
+      fc.constantFrom(newId(), lead.id, lead.contactId, s.userId, '00000000-0000-0000-0000-000000000000'),
+      fc.array(fc.anything({ maxDepth: 2 }), { maxLength: 3 }),
+      fc.dictionary(fc.string({ maxLength: 8 }), fc.anything({ maxDepth: 2 }), { maxKeys: 3 }),
+    );
+    for (const path of ['accounts', 'contacts', 'leads', 'deals', 'activities']) {
+      for (const method of ['post', 'patch'] as const) {
+        const url = method === 'post' ? `/api/v1/${path}` : `/api/v1/${path}/{id}`;
+        const names = fieldsOf(url, method);
+        const target =
+          method === 'patch'
+            ? (
+                await c.post(
+                  `/api/v1/${path}`,
+                  path === 'activities'
+                    ? { type: 'note', leadId: lead.id, body: 'x' }
+                    : { name: 'N', lastName: 'N' },
+                )
+              ).body.id
+            : null;
+        await fc.assert(
+          fc.asyncProperty(
+            fc.dictionary(fc.constantFrom(...names), value, { maxKeys: 4 }),
+            async (random) => {
+              // A valid base, so that random values reach the services and the database, not only the schema.
+              const base =
+                method === 'patch'
+                  ? {}
+                  : path === 'activities'
+                    ? { type: 'note', leadId: lead.id, body: 'x' }
+                    : { name: 'N', lastName: 'N' };
+              const body = { ...base, ...random };
+              if (path === 'leads' || path === 'contacts') delete (body as Record<string, unknown>).name;
+              if (path !== 'leads' && path !== 'contacts' && path !== 'activities')
+                delete (body as Record<string, unknown>).lastName;
+              const r = await t.call({
+                method: method === 'post' ? 'POST' : 'PATCH',
+                url: method === 'post' ? url : `/api/v1/${path}/${target}`,
+                headers: s.auth,
+                payload: body,
+              });
+              expect(
+                r.status,
+                `${method} ${path} ${JSON.stringify(body)} → ${JSON.stringify(r.body)}`,
+              ).toBeLessThan(500);
+              if (r.status >= 400) expect(String(r.headers['content-type'])).toMatch(/problem\+json/);
+            },
+          ),
+          { numRuns: 60, seed: 20_251_122 },
+        );
+      }
+    }
   });
 
   it('refuses bad headers: Idempotency-Key, If-Match, Authorization', async () => {
