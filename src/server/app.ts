@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
@@ -59,13 +59,21 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((err, req, reply) => sendProblem(req, reply, err));
   app.setNotFoundHandler((req, reply) => {
-    if (req.url.startsWith('/api/') || !opts.webDir || !existsSync(join(opts.webDir, 'index.html')))
+    const path = req.url.split('?')[0]!;
+    // The web app's routes fall back to index.html; API paths and missing files (assets) are 404s.
+    const isAppRoute = req.method === 'GET' && !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path);
+    if (!isAppRoute || !opts.webDir || !existsSync(join(opts.webDir, 'index.html')))
       return sendProblem(
         req,
         reply,
-        new AppError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`),
+        new AppError(
+          'not_found',
+          isAppRoute && opts.webDir
+            ? 'The web app is not built: run `npm run build`'
+            : `No route ${req.method} ${path}`,
+        ),
       );
-    return reply.type('text/html').sendFile('index.html');
+    return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html', opts.webDir);
   });
 
   await app.register(fastifyCookie);
@@ -106,11 +114,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   dealsRoutes(app, opts.db);
   activitiesRoutes(app, opts.db);
 
-  if (opts.webDir && existsSync(opts.webDir)) {
+  if (opts.webDir) {
+    // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.
+    mkdirSync(opts.webDir, { recursive: true });
     await app.register(fastifyStatic, {
       root: opts.webDir,
       prefix: '/',
-      wildcard: false,
+      wildcard: true,
       index: 'index.html',
     });
   }
