@@ -116,6 +116,23 @@ describe.each(DB_KINDS)('schema on %s', (kind) => {
     expect(tenant.filter((t) => !tied.has(t))).toEqual([]);
   });
 
+  it('makes every unique index of a tenant table include workspace_id (unique per workspace)', async () => {
+    const uniques = await rows<{ t: string; name: string; def: string; cols: string[] }>(
+      h,
+      sql`select rel.relname as t, irel.relname as name, pg_get_indexdef(i.indexrelid) as def,
+                 array(select a.attname::text from unnest(i.indkey) k(attnum)
+                       join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum) as cols
+          from pg_index i
+          join pg_class rel on rel.oid = i.indrelid
+          join pg_class irel on irel.oid = i.indexrelid
+          join pg_namespace ns on ns.oid = rel.relnamespace
+          where ns.nspname = 'public' and i.indisunique`,
+    );
+    const ofTenant = uniques.filter((u) => tenant.includes(u.t));
+    expect(ofTenant.some((u) => u.name === 'leads_external_id_key')).toBe(true);
+    expect(ofTenant.filter((u) => !u.cols.includes('workspace_id')).map((u) => u.def)).toEqual([]);
+  });
+
   it('refuses, in the database itself, a row that points at another workspace', async () => {
     // Two workspaces, each with a pipeline; a stage of A pointing at B's pipeline must be refused.
     const a = '01900000-0000-7000-8000-00000000000a';

@@ -87,7 +87,9 @@ export const apiKeys = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),
-    uniqueIndex('api_keys_hash_key').on(t.keyHash),
+    // Looked up across workspaces by hash; not UNIQUE, since a distributed (Citus) table's unique indexes
+    // must include workspace_id. A SHA-256 of 24 random bytes does not collide.
+    index('api_keys_hash_idx').on(t.keyHash),
     foreignKey({
       name: 'api_keys_creator_fk',
       columns: [t.workspaceId, t.createdBy],
