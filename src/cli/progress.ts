@@ -4,6 +4,7 @@ const LABELS: Record<string, string> = {
   accounts: 'Accounts  ',
   contacts: 'Contacts  ',
   leads: 'Leads     ',
+  verify: 'Check FKs ',
   analyze: 'Analyze   ',
 };
 

@@ -36,7 +36,7 @@ export function printDemoResult(r: DemoResult, where: string): void {
       .join(', ')}`,
   );
   console.log(
-    `  took ${r.seconds.total.toFixed(1)} s (accounts ${r.seconds.accounts.toFixed(1)} s, contacts ${r.seconds.contacts.toFixed(1)} s, leads+activities ${r.seconds.leads.toFixed(1)} s, analyze ${r.seconds.analyze.toFixed(1)} s)`,
+    `  took ${r.seconds.total.toFixed(1)} s (accounts ${r.seconds.accounts.toFixed(1)} s, contacts ${r.seconds.contacts.toFixed(1)} s, leads+activities ${r.seconds.leads.toFixed(1)} s, foreign keys ${r.seconds.verify.toFixed(1)} s, analyze ${r.seconds.analyze.toFixed(1)} s)`,
   );
   console.log('');
   console.log('Sign in as the owner:');
