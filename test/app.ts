@@ -26,7 +26,7 @@ let n = 0;
 
 export async function testApp(kind: DbKind): Promise<TestApp> {
   const handle = await testDatabase(kind);
-  const app = await buildApp({ db: handle.db });
+  const app = await buildApp({ db: handle.db, validateResponses: true });
   const call: TestApp['call'] = async (opts) => {
     const r = await app.inject(opts);
     let body: unknown = r.body;

@@ -26,6 +26,8 @@ export type AppOptions = {
   logger?: FastifyServerOptions['logger'];
   /** Directory of the built web app; served with an SPA fallback when it exists. */
   webDir?: string;
+  /** Check every response against its schema (tests); default from LEADBASE_VALIDATE_RESPONSES. */
+  validateResponses?: boolean;
 };
 
 export const API_VERSION = '0.1.0';
@@ -56,7 +58,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     }
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Responses are built from typed DTOs; checking them against their zod schemas costs more than the
+  // query on hot paths, so it is on in tests (validateResponses) and off in production.
+  const checkResponses = opts.validateResponses ?? process.env.LEADBASE_VALIDATE_RESPONSES === 'true';
+  app.setSerializerCompiler(checkResponses ? serializerCompiler : () => (data) => JSON.stringify(data));
   app.setErrorHandler((err, req, reply) => sendProblem(req, reply, err));
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0]!;

@@ -22,7 +22,7 @@ export type WebHarness = { baseUrl: string; browser: Browser; close(): Promise<v
 export async function startWeb(): Promise<WebHarness> {
   const webDir = await ensureWebBuild();
   const handle: DatabaseHandle = await testDatabase('pglite');
-  const app: FastifyInstance = await buildApp({ db: handle.db, webDir });
+  const app: FastifyInstance = await buildApp({ db: handle.db, webDir, validateResponses: true });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
