@@ -171,26 +171,27 @@ export async function findContactByEmailOrPhone(
   emailNormalized: string | null,
   phoneE164: string | null,
 ): Promise<ContactRow | null> {
-  for (const [col, probe] of [
-    [contacts.emails, emailNormalized ? [{ normalized: emailNormalized }] : null],
-    [contacts.phones, phoneE164 ? [{ e164: phoneE164 }] : null],
-  ] as const) {
-    if (!probe) continue;
-    const [row] = await db
-      .select()
-      .from(contacts)
-      .where(
-        and(
-          eq(contacts.workspaceId, ctx.workspaceId),
-          sql`${col} @> ${JSON.stringify(probe)}::jsonb`,
-          sql`${contacts.deletedAt} is null`,
-        ),
-      )
-      .orderBy(contacts.createdAt)
-      .limit(1);
-    if (row) return row;
-  }
-  return null;
+  const byEmail = emailNormalized
+    ? sql`${contacts.emails} @> ${JSON.stringify([{ normalized: emailNormalized }])}::jsonb`
+    : null;
+  const byPhone = phoneE164
+    ? sql`${contacts.phones} @> ${JSON.stringify([{ e164: phoneE164 }])}::jsonb`
+    : null;
+  if (!byEmail && !byPhone) return null;
+  // One query (both GIN indexes, OR'ed): an email match wins over a phone match, then the oldest contact.
+  const [row] = await db
+    .select()
+    .from(contacts)
+    .where(
+      and(
+        eq(contacts.workspaceId, ctx.workspaceId),
+        byEmail && byPhone ? sql`(${byEmail} or ${byPhone})` : (byEmail ?? byPhone)!,
+        sql`${contacts.deletedAt} is null`,
+      ),
+    )
+    .orderBy(...(byEmail && byPhone ? [sql`(${byEmail}) desc`] : []), contacts.createdAt)
+    .limit(1);
+  return row ?? null;
 }
 
 async function checkRefs(db: Db, ctx: Ctx, input: ContactCreate | ContactUpdate, selfId?: string) {

@@ -6,7 +6,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { type PgDatabase, type PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
@@ -84,3 +84,6 @@ export function databaseFromEnv(env = process.env): OpenOptions {
   if (env.DATABASE_URL) return { url: env.DATABASE_URL };
   return { dataDir: env.DATA_DIR ?? './data' };
 }
+
+/** True inside `db.transaction(…)`: prepared statements of the root handle run outside it. */
+export const isTransaction = (db: Db): boolean => db instanceof PgTransaction;

@@ -13,7 +13,7 @@ import {
   toPage,
 } from '../shared/list-query.js';
 import { MARKETING_STAGES, PRIORITIES, TEMPERATURES } from './leads.schemas.js';
-import { toLead } from './leads.service.js';
+import { leadContactColumns, toLead } from './leads.service.js';
 
 export const leadListSpec: ListSpec = {
   idExpr: leads.id,

@@ -11,7 +11,7 @@ import {
   loadContactRow,
   patchContact,
 } from '../contacts/contacts.service.js';
-import type { Db } from '../db/client.js';
+import { type Db, isTransaction } from '../db/client.js';
 import { contacts, leads, stages } from '../db/schema/index.js';
 import { resolveStage } from '../pipelines/pipelines.service.js';
 import type { Ctx } from '../shared/context.js';
@@ -25,7 +25,7 @@ import type { LeadCreate, LeadOut, LeadUpdate } from './leads.schemas.js';
 
 export type LeadRow = typeof leads.$inferSelect;
 
-export function toLead(l: LeadRow, c: ContactRow, stageName: string): LeadOut {
+export function toLead(l: LeadRow, c: LeadContact, stageName: string): LeadOut {
   const a = c.addresses[0];
   return {
     id: l.id,
@@ -93,26 +93,62 @@ export function toLead(l: LeadRow, c: ContactRow, stageName: string): LeadOut {
 export const leadEtag = (l: { version: number; contactVersion: number }): string =>
   `${l.version}.${l.contactVersion}`;
 
+/** The contact columns a lead shows (not all of the contact: lists and reads stay lean). */
+export const leadContactColumns = {
+  id: contacts.id,
+  version: contacts.version,
+  firstName: contacts.firstName,
+  lastName: contacts.lastName,
+  companyName: contacts.companyName,
+  jobTitle: contacts.jobTitle,
+  emails: contacts.emails,
+  phones: contacts.phones,
+  addresses: contacts.addresses,
+};
+export type LeadContact = Pick<
+  ContactRow,
+  'id' | 'version' | 'firstName' | 'lastName' | 'companyName' | 'jobTitle' | 'emails' | 'phones' | 'addresses'
+>;
+
+const leadJoin = (db: Db) =>
+  db
+    .select({ lead: leads, contact: leadContactColumns, stageName: stages.name })
+    .from(leads)
+    .innerJoin(contacts, and(eq(contacts.workspaceId, leads.workspaceId), eq(contacts.id, leads.contactId)))
+    .innerJoin(stages, and(eq(stages.workspaceId, leads.workspaceId), eq(stages.id, leads.stageId)));
+
+/**
+ * The plain read of one lead as a prepared statement, one per database handle: the hot path of
+ * `GET /leads/:id` is then parsed and planned once per connection instead of on every request.
+ */
+const preparedGet = new WeakMap<Db, ReturnType<typeof prepareGet>>();
+const prepareGet = (db: Db) =>
+  leadJoin(db)
+    .where(and(eq(leads.workspaceId, sql.placeholder('ws')), eq(leads.id, sql.placeholder('id'))))
+    .prepare('lead_get_by_id');
+
 /** Loads a lead with its contact and stage name. */
 export async function loadLead(
   db: Db,
   ctx: Ctx,
   id: string,
   opts: { lock?: boolean; withDeleted?: boolean } = {},
-): Promise<{ lead: LeadRow; contact: ContactRow; stageName: string }> {
-  const q = db
-    .select({ lead: leads, contact: contacts, stageName: stages.name })
-    .from(leads)
-    .innerJoin(contacts, and(eq(contacts.workspaceId, leads.workspaceId), eq(contacts.id, leads.contactId)))
-    .innerJoin(stages, and(eq(stages.workspaceId, leads.workspaceId), eq(stages.id, leads.stageId)))
-    .where(
+): Promise<{ lead: LeadRow; contact: LeadContact; stageName: string }> {
+  let row: { lead: LeadRow; contact: LeadContact; stageName: string } | undefined;
+  if (opts.withDeleted && !opts.lock && !isTransaction(db)) {
+    let p = preparedGet.get(db);
+    if (!p) preparedGet.set(db, (p = prepareGet(db)));
+    [row] = await p.execute({ ws: ctx.workspaceId, id });
+  } else {
+    const q = leadJoin(db).where(
       and(
         eq(leads.workspaceId, ctx.workspaceId),
         eq(leads.id, id),
         opts.withDeleted ? undefined : sql`${leads.deletedAt} is null`,
       ),
     );
-  const [row] = opts.lock ? await q.for('update', { of: leads }) : await q;
+    [row] = opts.lock ? await q.for('update', { of: leads }) : await q;
+  }
   if (!row) throw AppError.notFound('Lead', id);
   return row;
 }
@@ -283,14 +319,14 @@ export async function updateLead(
     const cur = await loadLead(tx, ctx, id, { lock: true });
     // The ETag covers the contact too: lock it and read it afresh (the contact in `cur` was read before
     // the lead lock was granted, so a concurrent edit of it would otherwise go unnoticed).
-    cur.contact = await loadContactRow(tx, ctx, cur.lead.contactId, { lock: true, withDeleted: true });
-    const before = toLead(cur.lead, cur.contact, cur.stageName);
+    const current = await loadContactRow(tx, ctx, cur.lead.contactId, { lock: true, withDeleted: true });
+    const before = toLead(cur.lead, current, cur.stageName);
     checkVersion('lead', leadEtag(before), ifMatch);
     if (input.ownerId) await assertMember(tx, ctx, input.ownerId, 'ownerId');
     await assertLeadExternalIdFree(tx, ctx, input.externalId, id);
 
     // Contact fields go to the contact (or the lead is re-pointed at another contact).
-    let contact = cur.contact;
+    let contact: ContactRow = current;
     if (input.contactId && input.contactId !== cur.lead.contactId)
       contact = await loadContactRow(tx, ctx, input.contactId, { lock: true, field: 'contactId' });
     const part = contactPart(input);

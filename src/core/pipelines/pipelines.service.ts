@@ -95,28 +95,31 @@ export async function resolveStage(
       throw AppError.invalid('status', `does not match the stage (whose status is ${s.leadStatus})`);
     return s;
   }
-  let pipelineId = want.pipelineId;
-  if (!pipelineId) {
-    const [p] = await db
-      .select({ id: pipelines.id })
-      .from(pipelines)
-      .where(and(eq(pipelines.workspaceId, ctx.workspaceId), sql`${pipelines.deletedAt} is null`))
-      .orderBy(sql`${pipelines.isDefault} desc`, asc(pipelines.position))
-      .limit(1);
-    if (!p) throw new AppError('conflict', 'This workspace has no pipeline');
-    pipelineId = p.id;
-  }
-  const ss = await db
-    .select()
+  // One query: the stages of the given pipeline, or of the default (else first) pipeline.
+  const rows = await db
+    .select({ stage: stages })
     .from(stages)
+    .innerJoin(
+      pipelines,
+      and(eq(pipelines.workspaceId, stages.workspaceId), eq(pipelines.id, stages.pipelineId)),
+    )
     .where(
       and(
         eq(stages.workspaceId, ctx.workspaceId),
-        eq(stages.pipelineId, pipelineId),
+        want.pipelineId ? eq(stages.pipelineId, want.pipelineId) : undefined,
         sql`${stages.deletedAt} is null`,
+        sql`${pipelines.deletedAt} is null`,
       ),
     )
-    .orderBy(asc(stages.position));
+    .orderBy(
+      sql`${pipelines.isDefault} desc`,
+      asc(pipelines.position),
+      asc(pipelines.id),
+      asc(stages.position),
+    );
+  const firstPipeline = rows[0]?.stage.pipelineId;
+  if (!firstPipeline && !want.pipelineId) throw new AppError('conflict', 'This workspace has no pipeline');
+  const ss = rows.map((r) => r.stage).filter((x) => x.pipelineId === firstPipeline);
   if (ss.length === 0)
     throw new AppError('validation_failed', 'Unknown pipeline', [
       { field: 'pipelineId', reason: 'no such pipeline' },
