@@ -59,7 +59,7 @@ export async function listLeads(db: Db, ctx: Ctx, query: ListQuery) {
   const rows = await db
     .select({
       lead: leads,
-      contact: contacts,
+      contact: leadContactColumns,
       stageName: stages.name,
       _sort: sortKeySelect(leadListSpec, query.sort),
     })

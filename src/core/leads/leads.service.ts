@@ -137,7 +137,10 @@ export async function loadLead(
   let row: { lead: LeadRow; contact: LeadContact; stageName: string } | undefined;
   if (opts.withDeleted && !opts.lock && !isTransaction(db)) {
     let p = preparedGet.get(db);
-    if (!p) preparedGet.set(db, (p = prepareGet(db)));
+    if (!p) {
+      p = prepareGet(db);
+      preparedGet.set(db, p);
+    }
     [row] = await p.execute({ ws: ctx.workspaceId, id });
   } else {
     const q = leadJoin(db).where(
