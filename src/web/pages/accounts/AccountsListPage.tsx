@@ -1,14 +1,13 @@
-import { Button, Center, EmptyState, Modal, Select, Text } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
-import { IconBuilding, IconPlus } from '@tabler/icons-react';
+import { Select, Text } from '@mantine/core';
+import { IconBuilding } from '@tabler/icons-react';
 import { useNavigate } from 'react-router-dom';
-import { useInfiniteList } from '../../api/hooks';
 import type { Account } from '../../api/types';
-import { usePermissions, useWorkspace } from '../../auth/session';
+import { useWorkspace } from '../../auth/session';
 import { HealthBadge } from '../../components/badges';
-import { type Column, DataTable, LinkCell } from '../../components/DataTable';
-import { ListPage, SearchBox, useListState } from '../../components/ListPage';
+import { type Column, LinkCell } from '../../components/DataTable';
+import { useListState } from '../../components/ListPage';
 import { Person } from '../../components/people';
+import { RecordListPage } from '../../components/RecordListPage';
 import { ACCOUNT_HEALTH, ACCOUNT_TYPES } from '../../lib/constants';
 import { formatDate, formatMoney, labelize, options } from '../../lib/format';
 import { AccountForm } from './AccountForm';
@@ -73,33 +72,22 @@ function columns(currency: string): Column<Account>[] {
 
 export function AccountsListPage() {
   const list = useListState('name');
-  const { canWrite } = usePermissions();
   const ws = useWorkspace();
   const navigate = useNavigate();
-  const [creating, createModal] = useDisclosure(false);
   const filters = { accountType: list.get('accountType'), health: list.get('health') };
-  const query = useInfiniteList<Account>('/accounts', ['accounts', 'list'], {
-    sort: list.sort,
-    q: list.q,
-    ...filters,
-  });
-  const rows = query.data?.pages.flatMap((p) => p.data) ?? [];
-  const filtered = !!(list.q || filters.accountType || filters.health);
-
   return (
-    <ListPage
+    <RecordListPage<Account>
       title="Accounts"
       description="Companies you sell to, partner with or compete against."
-      actions={
-        canWrite && (
-          <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
-            New account
-          </Button>
-        )
-      }
+      noun="account"
+      plural="accounts"
+      path="/accounts"
+      list={list}
+      filters={filters}
+      columns={columns(ws.currency)}
+      searchPlaceholder="Search name or domain…"
       toolbar={
         <>
-          <SearchBox value={list.q} onChange={(q) => list.set({ q })} placeholder="Search name or domain…" />
           <Select
             aria-label="Type"
             placeholder="Any type"
@@ -120,44 +108,17 @@ export function AccountsListPage() {
           />
         </>
       }
-    >
-      <DataTable
-        noun="accounts"
-        columns={columns(ws.currency)}
-        rows={rows}
-        sort={list.sort}
-        resetKey={list.key}
-        onSort={(sort) => list.set({ sort })}
-        hasMore={!!query.hasNextPage}
-        loadMore={query.fetchNextPage}
-        loadingMore={query.isFetchingNextPage}
-        loading={query.isPending || (query.isPlaceholderData && query.isFetching)}
-        error={query.error}
-        href={(a) => `/accounts/${a.id}`}
-        empty={
-          <Center py={60}>
-            <EmptyState
-              icon={<IconBuilding size={28} />}
-              withIndicatorBackground
-              title={filtered ? 'No accounts match' : 'No accounts yet'}
-              description={
-                filtered
-                  ? 'Try another search or clear the filters.'
-                  : 'Accounts are created when leads convert, or here.'
-              }
-            />
-          </Center>
-        }
-      />
-      <Modal opened={creating} onClose={createModal.close} title="New account" size="xl">
+      emptyIcon={<IconBuilding size={28} />}
+      emptyHint="Accounts are created when leads convert, or here."
+      createForm={(close) => (
         <AccountForm
-          onCancel={createModal.close}
+          onCancel={close}
           onSaved={(a) => {
-            createModal.close();
+            close();
             navigate(`/accounts/${a.id}`);
           }}
         />
-      </Modal>
-    </ListPage>
+      )}
+    />
   );
 }

@@ -1,14 +1,12 @@
-import { Button, Center, EmptyState, Modal, Select, Text } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
-import { IconAddressBook, IconPlus } from '@tabler/icons-react';
+import { Select, Text } from '@mantine/core';
+import { IconAddressBook } from '@tabler/icons-react';
 import { useNavigate } from 'react-router-dom';
-import { useInfiniteList } from '../../api/hooks';
 import type { Contact } from '../../api/types';
-import { usePermissions } from '../../auth/session';
 import { StatusBadge } from '../../components/badges';
-import { type Column, DataTable, LinkCell } from '../../components/DataTable';
-import { ListPage, SearchBox, useListState } from '../../components/ListPage';
+import { type Column, LinkCell } from '../../components/DataTable';
+import { useListState } from '../../components/ListPage';
 import { Person } from '../../components/people';
+import { RecordListPage } from '../../components/RecordListPage';
 import { CONTACT_STATUSES } from '../../lib/constants';
 import { formatDate, options } from '../../lib/format';
 import { ContactForm } from './ContactForm';
@@ -62,85 +60,41 @@ const columns: Column<Contact>[] = [
 
 export function ContactsListPage() {
   const list = useListState('-createdAt');
-  const { canWrite } = usePermissions();
   const navigate = useNavigate();
-  const [creating, createModal] = useDisclosure(false);
   const status = list.get('status');
-  const query = useInfiniteList<Contact>('/contacts', ['contacts', 'list'], {
-    sort: list.sort,
-    q: list.q,
-    status,
-  });
-  const rows = query.data?.pages.flatMap((p) => p.data) ?? [];
-  const filtered = !!(list.q || status);
-
   return (
-    <ListPage
+    <RecordListPage<Contact>
       title="Contacts"
       description="People: contact information lives here and only here."
-      actions={
-        canWrite && (
-          <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
-            New contact
-          </Button>
-        )
-      }
+      noun="contact"
+      plural="contacts"
+      path="/contacts"
+      list={list}
+      filters={{ status }}
+      columns={columns}
+      searchPlaceholder="Search name, email, phone, company…"
       toolbar={
-        <>
-          <SearchBox
-            value={list.q}
-            onChange={(q) => list.set({ q })}
-            placeholder="Search name, email, phone, company…"
-          />
-          <Select
-            aria-label="Status"
-            placeholder="Any status"
-            data={options(CONTACT_STATUSES)}
-            value={status ?? null}
-            onChange={(v) => list.set({ status: v })}
-            clearable
-            w={150}
-          />
-        </>
+        <Select
+          aria-label="Status"
+          placeholder="Any status"
+          data={options(CONTACT_STATUSES)}
+          value={status ?? null}
+          onChange={(v) => list.set({ status: v })}
+          clearable
+          w={150}
+        />
       }
-    >
-      <DataTable
-        noun="contacts"
-        columns={columns}
-        rows={rows}
-        sort={list.sort}
-        resetKey={list.key}
-        onSort={(sort) => list.set({ sort })}
-        hasMore={!!query.hasNextPage}
-        loadMore={query.fetchNextPage}
-        loadingMore={query.isFetchingNextPage}
-        loading={query.isPending || (query.isPlaceholderData && query.isFetching)}
-        error={query.error}
-        href={(c) => `/contacts/${c.id}`}
-        empty={
-          <Center py={60}>
-            <EmptyState
-              icon={<IconAddressBook size={28} />}
-              withIndicatorBackground
-              title={filtered ? 'No contacts match' : 'No contacts yet'}
-              description={
-                filtered
-                  ? 'Try another search or clear the filter.'
-                  : 'Contacts are created with leads, or here.'
-              }
-            />
-          </Center>
-        }
-      />
-      <Modal opened={creating} onClose={createModal.close} title="New contact" size="xl">
+      emptyIcon={<IconAddressBook size={28} />}
+      emptyHint="Contacts are created with leads, or here."
+      createForm={(close) => (
         <ContactForm
-          onCancel={createModal.close}
+          onCancel={close}
           onSaved={(c) => {
-            createModal.close();
+            close();
             navigate(`/contacts/${c.id}`);
           }}
         />
-      </Modal>
-    </ListPage>
+      )}
+    />
   );
 }

@@ -1,14 +1,12 @@
-import { Button, Center, EmptyState, Modal, Text } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
-import { IconBriefcase, IconPlus } from '@tabler/icons-react';
+import { Text } from '@mantine/core';
+import { IconBriefcase } from '@tabler/icons-react';
 import { useNavigate } from 'react-router-dom';
-import { useInfiniteList } from '../../api/hooks';
 import type { Deal } from '../../api/types';
-import { usePermissions } from '../../auth/session';
 import { StageBadge } from '../../components/badges';
-import { type Column, DataTable, LinkCell } from '../../components/DataTable';
-import { ListPage, SearchBox, useListState } from '../../components/ListPage';
+import { type Column, LinkCell } from '../../components/DataTable';
+import { useListState } from '../../components/ListPage';
 import { Person } from '../../components/people';
+import { RecordListPage } from '../../components/RecordListPage';
 import { StageSelect } from '../../components/StageSelect';
 import { formatDate, formatMoney, labelize } from '../../lib/format';
 import { DealForm } from './DealForm';
@@ -78,77 +76,41 @@ const columns: Column<Deal>[] = [
 
 export function DealsListPage() {
   const list = useListState('-createdAt');
-  const { canWrite } = usePermissions();
   const navigate = useNavigate();
-  const [creating, createModal] = useDisclosure(false);
   const stageId = list.get('stage');
-  const query = useInfiniteList<Deal>('/deals', ['deals', 'list'], { sort: list.sort, q: list.q, stageId });
-  const rows = query.data?.pages.flatMap((p) => p.data) ?? [];
-  const filtered = !!(list.q || stageId);
-
   return (
-    <ListPage
+    <RecordListPage<Deal>
       title="Deals"
       description="Opportunities after conversion, with amount, stage and close date."
-      actions={
-        canWrite && (
-          <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
-            New deal
-          </Button>
-        )
-      }
+      noun="deal"
+      plural="deals"
+      path="/deals"
+      list={list}
+      filters={{ stageId }}
+      columns={columns}
+      searchPlaceholder="Search deals…"
       toolbar={
-        <>
-          <SearchBox value={list.q} onChange={(q) => list.set({ q })} placeholder="Search deals…" />
-          <StageSelect
-            aria-label="Stage"
-            placeholder="Any stage"
-            value={stageId ?? null}
-            onChange={(v) => list.set({ stage: v })}
-            clearable
-            allowDeselect
-            w={170}
-          />
-        </>
+        <StageSelect
+          aria-label="Stage"
+          placeholder="Any stage"
+          value={stageId ?? null}
+          onChange={(v) => list.set({ stage: v })}
+          clearable
+          allowDeselect
+          w={170}
+        />
       }
-    >
-      <DataTable
-        noun="deals"
-        columns={columns}
-        rows={rows}
-        sort={list.sort}
-        resetKey={list.key}
-        onSort={(sort) => list.set({ sort })}
-        hasMore={!!query.hasNextPage}
-        loadMore={query.fetchNextPage}
-        loadingMore={query.isFetchingNextPage}
-        loading={query.isPending || (query.isPlaceholderData && query.isFetching)}
-        error={query.error}
-        href={(d) => `/deals/${d.id}`}
-        empty={
-          <Center py={60}>
-            <EmptyState
-              icon={<IconBriefcase size={28} />}
-              withIndicatorBackground
-              title={filtered ? 'No deals match' : 'No deals yet'}
-              description={
-                filtered
-                  ? 'Try another search or clear the filter.'
-                  : 'Deals are created when leads convert, or here.'
-              }
-            />
-          </Center>
-        }
-      />
-      <Modal opened={creating} onClose={createModal.close} title="New deal" size="xl">
+      emptyIcon={<IconBriefcase size={28} />}
+      emptyHint="Deals are created when leads convert, or here."
+      createForm={(close) => (
         <DealForm
-          onCancel={createModal.close}
+          onCancel={close}
           onSaved={(d) => {
-            createModal.close();
+            close();
             navigate(`/deals/${d.id}`);
           }}
         />
-      </Modal>
-    </ListPage>
+      )}
+    />
   );
 }

@@ -1,15 +1,14 @@
-import { Anchor, Autocomplete, Button, Center, EmptyState, Modal, Select, Stack, Text } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { Anchor, Autocomplete, Select, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconPlus, IconTargetArrow } from '@tabler/icons-react';
+import { IconTargetArrow } from '@tabler/icons-react';
 import { useNavigate } from 'react-router-dom';
-import { useInfiniteList } from '../../api/hooks';
 import type { Lead } from '../../api/types';
-import { usePermissions, useWorkspace } from '../../auth/session';
+import { useWorkspace } from '../../auth/session';
 import { StageBadge } from '../../components/badges';
-import { type Column, DataTable, LinkCell } from '../../components/DataTable';
-import { ListPage, SearchBox, useListState } from '../../components/ListPage';
+import { type Column, LinkCell } from '../../components/DataTable';
+import { useListState } from '../../components/ListPage';
 import { MemberSelect, Person } from '../../components/people';
+import { RecordListPage } from '../../components/RecordListPage';
 import { LEAD_SOURCES, LEAD_STATUSES } from '../../lib/constants';
 import { formatDate, formatMoney, labelize, options } from '../../lib/format';
 import { LeadForm } from './LeadForm';
@@ -92,37 +91,22 @@ function columns(currency: string): Column<Lead>[] {
 
 export function LeadsListPage() {
   const list = useListState('-createdAt');
-  const { canWrite } = usePermissions();
   const ws = useWorkspace();
   const navigate = useNavigate();
-  const [creating, createModal] = useDisclosure(false);
   const filters = { status: list.get('status'), source: list.get('source'), ownerId: list.get('owner') };
-  const query = useInfiniteList<Lead>('/leads', ['leads', 'list'], {
-    sort: list.sort,
-    q: list.q,
-    ...filters,
-  });
-  const rows = query.data?.pages.flatMap((p) => p.data) ?? [];
-  const filtered = !!(list.q || filters.status || filters.source || filters.ownerId);
-
   return (
-    <ListPage
+    <RecordListPage<Lead>
       title="Leads"
       description="Every sales interest of every contact, with its stage and owner."
-      actions={
-        canWrite && (
-          <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
-            New lead
-          </Button>
-        )
-      }
+      noun="lead"
+      plural="leads"
+      path="/leads"
+      list={list}
+      filters={filters}
+      columns={columns(ws.currency)}
+      searchPlaceholder="Search name, email, phone, company…"
       toolbar={
         <>
-          <SearchBox
-            value={list.q}
-            onChange={(q) => list.set({ q })}
-            placeholder="Search name, email, phone, company…"
-          />
           <Select
             aria-label="Status"
             placeholder="Any status"
@@ -150,62 +134,26 @@ export function LeadsListPage() {
           />
         </>
       }
-    >
-      <DataTable
-        noun="leads"
-        columns={columns(ws.currency)}
-        rows={rows}
-        sort={list.sort}
-        resetKey={list.key}
-        onSort={(sort) => list.set({ sort })}
-        hasMore={!!query.hasNextPage}
-        loadMore={query.fetchNextPage}
-        loadingMore={query.isFetchingNextPage}
-        loading={query.isPending || (query.isPlaceholderData && query.isFetching)}
-        error={query.error}
-        href={(l) => `/leads/${l.id}`}
-        empty={
-          <Center py={60}>
-            <EmptyState
-              icon={<IconTargetArrow size={28} />}
-              withIndicatorBackground
-              title={filtered ? 'No leads match' : 'No leads yet'}
-              description={
-                filtered
-                  ? 'Try another search or clear the filters.'
-                  : 'Create your first lead to start your pipeline.'
-              }
-            >
-              {canWrite && !filtered && (
-                <EmptyState.Actions>
-                  <Button onClick={createModal.open} leftSection={<IconPlus size={16} />}>
-                    New lead
-                  </Button>
-                </EmptyState.Actions>
-              )}
-            </EmptyState>
-          </Center>
-        }
-      />
-      <Modal opened={creating} onClose={createModal.close} title="New lead" size="xl">
-        <Stack>
-          <LeadForm
-            onCancel={createModal.close}
-            onSaved={(lead) => {
-              createModal.close();
-              notifications.show({
-                color: 'green',
-                title: 'Lead created',
-                message: (
-                  <Anchor size="sm" onClick={() => navigate(`/leads/${lead.id}`)}>
-                    Open {lead.name || leadName(lead)}
-                  </Anchor>
-                ),
-              });
-            }}
-          />
-        </Stack>
-      </Modal>
-    </ListPage>
+      emptyIcon={<IconTargetArrow size={28} />}
+      emptyHint="Create your first lead to start your pipeline."
+      emptyAction
+      createForm={(close) => (
+        <LeadForm
+          onCancel={close}
+          onSaved={(lead) => {
+            close();
+            notifications.show({
+              color: 'green',
+              title: 'Lead created',
+              message: (
+                <Anchor size="sm" onClick={() => navigate(`/leads/${lead.id}`)}>
+                  Open {lead.name || leadName(lead)}
+                </Anchor>
+              ),
+            });
+          }}
+        />
+      )}
+    />
   );
 }

@@ -1,0 +1,95 @@
+import { Button, Center, EmptyState, Modal } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconPlus } from '@tabler/icons-react';
+import type { ReactNode } from 'react';
+import type { Query } from '../api/client';
+import { useInfiniteList } from '../api/hooks';
+import { usePermissions } from '../auth/session';
+import { type Column, DataTable } from './DataTable';
+import { ListPage, SearchBox, type useListState } from './ListPage';
+
+type Props<T extends { id: string }> = {
+  title: string;
+  description: string;
+  /** Singular and plural nouns: "lead", "leads". */
+  noun: string;
+  plural: string;
+  /** API path of the list, e.g. /leads; also the web path of a record page. */
+  path: string;
+  list: ReturnType<typeof useListState>;
+  /** Filter query parameters (besides sort and q), as the API names them. */
+  filters: Query;
+  columns: Column<T>[];
+  searchPlaceholder: string;
+  /** The filter inputs after the search box. */
+  toolbar?: ReactNode;
+  emptyIcon: ReactNode;
+  emptyHint: string;
+  /** Offer "New …" in the empty state too. */
+  emptyAction?: boolean;
+  /** The create form, given a function that closes the modal. */
+  createForm: (close: () => void) => ReactNode;
+};
+
+/** A searchable, filterable, sortable, paged list of one kind of record with its "New …" modal. */
+export function RecordListPage<T extends { id: string }>(p: Props<T>) {
+  const { canWrite } = usePermissions();
+  const [creating, createModal] = useDisclosure(false);
+  const query = useInfiniteList<T>(p.path, [p.plural, 'list'], {
+    sort: p.list.sort,
+    q: p.list.q,
+    ...p.filters,
+  });
+  const rows = query.data?.pages.flatMap((page) => page.data) ?? [];
+  const filtered =
+    !!p.list.q || Object.values(p.filters).some((v) => v !== undefined && v !== null && v !== '');
+  const newButton = (
+    <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
+      New {p.noun}
+    </Button>
+  );
+
+  return (
+    <ListPage
+      title={p.title}
+      description={p.description}
+      actions={canWrite && newButton}
+      toolbar={
+        <>
+          <SearchBox value={p.list.q} onChange={(q) => p.list.set({ q })} placeholder={p.searchPlaceholder} />
+          {p.toolbar}
+        </>
+      }
+    >
+      <DataTable
+        noun={p.plural}
+        columns={p.columns}
+        rows={rows}
+        sort={p.list.sort}
+        resetKey={p.list.key}
+        onSort={(sort) => p.list.set({ sort })}
+        hasMore={!!query.hasNextPage}
+        loadMore={query.fetchNextPage}
+        loadingMore={query.isFetchingNextPage}
+        loading={query.isPending || (query.isPlaceholderData && query.isFetching)}
+        error={query.error}
+        href={(r) => `${p.path}/${r.id}`}
+        empty={
+          <Center py={60}>
+            <EmptyState
+              icon={p.emptyIcon}
+              withIndicatorBackground
+              title={filtered ? `No ${p.plural} match` : `No ${p.plural} yet`}
+              description={filtered ? 'Try another search or clear the filters.' : p.emptyHint}
+            >
+              {p.emptyAction && canWrite && !filtered && <EmptyState.Actions>{newButton}</EmptyState.Actions>}
+            </EmptyState>
+          </Center>
+        }
+      />
+      <Modal opened={creating} onClose={createModal.close} title={`New ${p.noun}`} size="xl">
+        {p.createForm(createModal.close)}
+      </Modal>
+    </ListPage>
+  );
+}
