@@ -39,6 +39,7 @@ export const accounts = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),
+    index('accounts_custom_idx').using('gin', sql`${t.custom} jsonb_path_ops`),
     uniqueIndex('accounts_external_id_key').on(t.workspaceId, t.externalId),
     index('accounts_domain_idx').on(t.workspaceId, sql`lower(${t.domain})`),
     index('accounts_name_trgm_idx').using('gin', sql`${t.name} gin_trgm_ops`),

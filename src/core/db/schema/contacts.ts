@@ -75,6 +75,7 @@ export const contacts = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),
+    index('contacts_custom_idx').using('gin', sql`${t.custom} jsonb_path_ops`),
     uniqueIndex('contacts_external_id_key').on(t.workspaceId, t.externalId),
     index('contacts_emails_idx').using('gin', sql`${t.emails} jsonb_path_ops`),
     index('contacts_phones_idx').using('gin', sql`${t.phones} jsonb_path_ops`),

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import {
   date,
   foreignKey,
@@ -42,6 +43,7 @@ export const deals = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),
+    index('deals_custom_idx').using('gin', sql`${t.custom} jsonb_path_ops`),
     uniqueIndex('deals_external_id_key').on(t.workspaceId, t.externalId),
     index('deals_list_idx').on(t.workspaceId, t.createdAt, t.id),
     index('deals_account_idx').on(t.workspaceId, t.accountId),

@@ -71,6 +71,7 @@ export const leads = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),
+    index('leads_custom_idx').using('gin', sql`${t.custom} jsonb_path_ops`),
     uniqueIndex('leads_external_id_key').on(t.workspaceId, t.externalId),
     index('leads_contact_idx').on(t.workspaceId, t.contactId),
     index('leads_list_idx').on(t.workspaceId, t.createdAt, t.id),
