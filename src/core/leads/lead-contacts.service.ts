@@ -6,7 +6,7 @@ import type { Db } from '../db/client.js';
 import { contacts, type LEAD_CONTACT_ROLES, leadContacts } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
-import { loadLead } from './leads.service.js';
+import { loadLead } from './lead-reads.service.js';
 
 type Role = (typeof LEAD_CONTACT_ROLES)[number];
 

@@ -13,8 +13,8 @@ import {
   sortKeySelect,
   toPage,
 } from '../shared/list-query.js';
+import { type LeadContact, type LeadRow, leadContactColumns, toLead } from './lead-reads.service.js';
 import { MARKETING_STAGES, PRIORITIES, TEMPERATURES } from './leads.schemas.js';
-import { type LeadContact, type LeadRow, leadContactColumns, toLead } from './leads.service.js';
 
 // A page of 50 leads maps 3 values per row instead of ~55 columns (see shared/json-row.ts).
 const leadJson = jsonRow<Record<string, unknown>>(tableColumns(leads));
