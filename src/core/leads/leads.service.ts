@@ -5,20 +5,19 @@ import { normalizePhones } from '../contacts/contact-values.js';
 import type { ContactUpdate } from '../contacts/contacts.schemas.js';
 import {
   type ContactRow,
-  displayName,
   findContactByEmailOrPhone,
   insertContact,
   loadContactRow,
   patchContact,
 } from '../contacts/contacts.service.js';
-import { type Db, isTransaction } from '../db/client.js';
-import { contacts, leads, stages } from '../db/schema/index.js';
+import type { Db } from '../db/client.js';
+import { leads } from '../db/schema/index.js';
 import { resolveStage } from '../pipelines/pipelines.service.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { normalizeEmail } from '../shared/normalize.js';
-import { checkVersion, iso } from '../shared/records.js';
+import { checkVersion } from '../shared/records.js';
 import { assertMember } from '../workspaces/members.service.js';
 import { countryOf } from '../workspaces/workspace-settings.js';
 import { type LeadRow, leadEtag, loadLead, toLead } from './lead-reads.service.js';
