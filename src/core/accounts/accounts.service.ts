@@ -140,24 +140,27 @@ function clean(input: AccountCreate | AccountUpdate) {
   return v;
 }
 
+/** Creates an account inside the caller's transaction (lead conversion creates one too). */
+export async function insertAccount(tx: Db, ctx: Ctx, input: AccountCreate): Promise<AccountOut> {
+  if (input.ownerId) await assertMember(tx, ctx, input.ownerId, 'ownerId');
+  await assertExternalIdFree(tx, ctx, input.externalId);
+  const [row] = await tx
+    .insert(accounts)
+    .values({
+      ...clean(input),
+      name: input.name,
+      workspaceId: ctx.workspaceId,
+      id: newId(),
+      createdBy: ctx.userId,
+    })
+    .returning();
+  const out = toAccount(row!);
+  await writeAudit(tx, ctx, { action: 'create', entity: 'account', entityId: out.id, after: out });
+  return out;
+}
+
 export async function createAccount(db: Db, ctx: Ctx, input: AccountCreate): Promise<AccountOut> {
-  return db.transaction(async (tx) => {
-    if (input.ownerId) await assertMember(tx, ctx, input.ownerId, 'ownerId');
-    await assertExternalIdFree(tx, ctx, input.externalId);
-    const [row] = await tx
-      .insert(accounts)
-      .values({
-        ...clean(input),
-        name: input.name,
-        workspaceId: ctx.workspaceId,
-        id: newId(),
-        createdBy: ctx.userId,
-      })
-      .returning();
-    const out = toAccount(row!);
-    await writeAudit(tx, ctx, { action: 'create', entity: 'account', entityId: out.id, after: out });
-    return out;
-  });
+  return db.transaction((tx) => insertAccount(tx, ctx, input));
 }
 
 async function assertExternalIdFree(
