@@ -15,7 +15,7 @@ export function accountsRoutes(app: FastifyInstance, db: Db): void {
     out: accountOut,
     list: svc.listAccounts,
     get: svc.getAccount,
-    insert: (tx, ctx, input) => svc.createAccount(tx, ctx, input),
+    insert: svc.insertAccount,
     patch: svc.updateAccount,
     setDeleted: svc.setAccountDeleted,
     deleteNote: 'Archives the account (accounts are never hard-deleted); restore brings it back.',
