@@ -3,6 +3,7 @@ import { assertAccount } from '../accounts/accounts.service.js';
 import { writeAudit } from '../audit/audit.service.js';
 import type { Db } from '../db/client.js';
 import { contacts } from '../db/schema/index.js';
+import { applyContactRules } from '../lifecycle/lifecycle.service.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
@@ -209,8 +210,16 @@ async function checkRefs(db: Db, ctx: Ctx, input: ContactCreate | ContactUpdate,
   }
 }
 
-/** Inserts a contact inside the caller's transaction (used by lead creation too). */
-export async function insertContact(tx: Db, ctx: Ctx, input: ContactCreate): Promise<ContactRow> {
+/**
+ * Inserts a contact inside the caller's transaction (used by lead creation too), then applies the
+ * lifecycle rules (status `lead` gets an open lead unless `leadBeingCreated`).
+ */
+export async function insertContact(
+  tx: Db,
+  ctx: Ctx,
+  input: ContactCreate,
+  opts: { leadBeingCreated?: boolean } = {},
+): Promise<ContactRow> {
   await checkRefs(tx, ctx, input);
   const values = contactColumns(input, await countryOf(tx, ctx));
   const [row] = await tx
@@ -223,7 +232,7 @@ export async function insertContact(tx: Db, ctx: Ctx, input: ContactCreate): Pro
     entityId: row!.id,
     after: toContact(row!),
   });
-  return row!;
+  return applyContactRules(tx, ctx, null, row!, opts);
 }
 
 export async function createContact(db: Db, ctx: Ctx, input: ContactCreate): Promise<ContactOut> {
@@ -252,7 +261,7 @@ export async function patchContact(
     before: toContact(before),
     after: toContact(row!),
   });
-  return row!;
+  return applyContactRules(tx, ctx, before, row!);
 }
 
 export async function updateContact(

@@ -12,6 +12,7 @@ import {
 } from '../contacts/contacts.service.js';
 import type { Db } from '../db/client.js';
 import { leads } from '../db/schema/index.js';
+import { applyLeadOpened, applyLeadWon } from '../lifecycle/lifecycle.service.js';
 import { resolveStage } from '../pipelines/pipelines.service.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
@@ -72,18 +73,26 @@ async function findOrCreateContact(
   tx: Db,
   ctx: Ctx,
   input: LeadCreate,
+  leadOpen: boolean,
 ): Promise<{ contact: ContactRow; matched: boolean }> {
   const country = await countryOf(tx, ctx);
   const email = input.email ? normalizeEmail(input.email) : null;
   const phone = input.phone ? normalizePhones([{ phone: input.phone }], country, 'phone')[0]!.e164 : null;
   const found = await findContactByEmailOrPhone(tx, ctx, email, phone);
   if (!found) {
-    const contact = await insertContact(tx, ctx, {
-      ...contactPart(input),
-      addresses: input.address ? [{ type: 'personal', ...input.address }] : undefined,
-      source: input.source ?? undefined,
-      ownerId: input.ownerId ?? undefined,
-    });
+    const contact = await insertContact(
+      tx,
+      ctx,
+      {
+        ...contactPart(input),
+        addresses: input.address ? [{ type: 'personal', ...input.address }] : undefined,
+        source: input.source ?? undefined,
+        ownerId: input.ownerId ?? undefined,
+        // A person whose first lead is open is a lead (SPEC 2); the lead itself is inserted next.
+        status: leadOpen ? 'lead' : 'prospect',
+      },
+      { leadBeingCreated: true },
+    );
     return { contact, matched: false };
   }
   const fill: ContactUpdate = {};
@@ -132,8 +141,11 @@ export async function insertLead(tx: Db, ctx: Ctx, input: LeadCreate): Promise<L
     if (addresses) part.addresses = addresses;
     if (Object.keys(part).length) contact = await patchContact(tx, ctx, contact, part);
   } else {
-    ({ contact, matched } = await findOrCreateContact(tx, ctx, input));
+    ({ contact, matched } = await findOrCreateContact(tx, ctx, input, stage.type === 'open'));
   }
+  // Lifecycle rules: an open lead makes a prospect a lead; a lead created as won converts its contact.
+  if (stage.type === 'open') contact = await applyLeadOpened(tx, ctx, contact);
+  if (stage.type === 'won') contact = await applyLeadWon(tx, ctx, contact);
   const id = newId();
   const [row] = await tx
     .insert(leads)
@@ -145,6 +157,7 @@ export async function insertLead(tx: Db, ctx: Ctx, input: LeadCreate): Promise<L
       pipelineId: stage.pipelineId,
       stageId: stage.id,
       status: stage.leadStatus,
+      convertedAt: stage.type === 'won' ? sql`now()` : undefined,
       createdBy: ctx.userId,
     })
     .returning();
@@ -206,6 +219,7 @@ export async function updateLead(
     delete set.stageId;
     delete set.pipelineId;
     let stageName = cur.stageName;
+    let toType: 'open' | 'won' | 'lost' | null = null;
     const events: SystemEvent[] = [];
     const wantsMove =
       (input.stageId && input.stageId !== cur.lead.stageId) ||
@@ -224,6 +238,8 @@ export async function updateLead(
           status: stage.leadStatus,
           stageEnteredAt: sql`now()`,
         });
+        toType = stage.type;
+        if (stage.type === 'won' && !cur.lead.convertedAt) set.convertedAt = new Date();
         stageName = stage.name;
         events.push({
           type: 'stage_change',
@@ -248,6 +264,13 @@ export async function updateLead(
         metadata: { fromOwnerId: cur.lead.ownerId, toOwnerId: input.ownerId },
       });
     if (contact.id !== cur.lead.contactId) set.contactId = contact.id;
+
+    // Lifecycle rules (same transaction): won converts the contact; an open lead makes a prospect a lead.
+    const wasOpen = cur.lead.status !== 'won' && cur.lead.status !== 'lost';
+    const nowOpen = toType ? toType === 'open' : wasOpen;
+    if (toType === 'won') contact = await applyLeadWon(tx, ctx, contact);
+    else if (nowOpen && (!wasOpen || contact.id !== cur.lead.contactId))
+      contact = await applyLeadOpened(tx, ctx, contact);
 
     let leadRow = cur.lead;
     if (Object.keys(set).length) {
