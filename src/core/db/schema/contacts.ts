@@ -70,6 +70,11 @@ export const contacts = pgTable(
       (): SQL =>
         sql`lower(coalesce(first_name, '') || ' ' || coalesce(last_name, '') || ' ' || coalesce(company_name, '') || ' ' || translate(jsonb_path_query_array(emails, '$[*].normalized')::text || ' ' || jsonb_path_query_array(phones, '$[*].e164')::text, '[]",', '    '))`,
     ),
+    /**
+     * Duplicate-matching blocking keys (src/core/duplicates/contact-profile.ts), computed by the
+     * contact services; null until computed (a scan fills what bulk loads left out).
+     */
+    matchKeys: text().array(),
     createdBy: uuid(),
     ...recordMeta(),
   },
@@ -80,6 +85,7 @@ export const contacts = pgTable(
     index('contacts_emails_idx').using('gin', sql`${t.emails} jsonb_path_ops`),
     index('contacts_phones_idx').using('gin', sql`${t.phones} jsonb_path_ops`),
     index('contacts_search_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
+    index('contacts_match_keys_idx').using('gin', t.matchKeys),
     index('contacts_account_idx').on(t.workspaceId, t.accountId),
     index('contacts_list_idx').on(t.workspaceId, t.createdAt, t.id),
     foreignKey({
