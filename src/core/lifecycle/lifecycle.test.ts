@@ -19,8 +19,10 @@ describe.each(DB_KINDS)('contact ↔ lead lifecycle on %s', (kind) => {
   afterAll(() => t.close());
 
   const get = async (url: string) => (await t.call({ method: 'GET', url, headers: s.auth })).body;
-  const post = (url: string, payload: unknown) => t.call({ method: 'POST', url, headers: s.auth, payload });
-  const patch = (url: string, payload: unknown) => t.call({ method: 'PATCH', url, headers: s.auth, payload });
+  const post = (url: string, payload: Record<string, unknown>) =>
+    t.call({ method: 'POST', url, headers: s.auth, payload });
+  const patch = (url: string, payload: Record<string, unknown>) =>
+    t.call({ method: 'PATCH', url, headers: s.auth, payload });
   const leadsOf = async (contactId: string) =>
     (await get(`/api/v1/leads?contactId=${contactId}&sort=createdAt`)).data as any[];
   const timeline = async (contactId: string) =>
