@@ -16,6 +16,7 @@ import { accountsRoutes } from './routes/accounts.routes.js';
 import { activitiesRoutes } from './routes/activities.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { contactsRoutes } from './routes/contacts.routes.js';
+import { conversionRoutes } from './routes/conversion.routes.js';
 import { dealsRoutes } from './routes/deals.routes.js';
 import { leadsRoutes } from './routes/leads.routes.js';
 import { metaRoutes } from './routes/meta.routes.js';
@@ -116,6 +117,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   accountsRoutes(app, opts.db);
   contactsRoutes(app, opts.db);
   leadsRoutes(app, opts.db);
+  conversionRoutes(app, opts.db);
   dealsRoutes(app, opts.db);
   activitiesRoutes(app, opts.db);
 
