@@ -5,12 +5,12 @@ import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/client';
 import type { Page } from '../api/types';
 
-type Kind = 'contacts' | 'accounts';
+type Kind = 'contacts' | 'accounts' | 'deals';
 type Row = { id: string; name: string; email?: string | null; domain?: string | null };
 
 const labelOf = (r: Row) => r.name + (r.email ? ` · ${r.email}` : r.domain ? ` · ${r.domain}` : '');
 
-/** Pick a contact or account by searching the API (never loads the whole list). */
+/** Pick a contact, account or deal by searching the API (never loads the whole list). */
 export function RecordPicker(
   props: Omit<SelectProps, 'data' | 'searchValue' | 'onSearchChange'> & {
     kind: Kind;
@@ -31,7 +31,11 @@ export function RecordPicker(
     queryFn: ({ signal }) =>
       api.get<Page<Row>>(
         `/${kind}`,
-        { q: term, limit: 20, sort: kind === 'contacts' ? 'lastName' : 'name' },
+        {
+          q: term,
+          limit: 20,
+          sort: kind === 'contacts' ? 'lastName' : kind === 'deals' ? '-createdAt' : 'name',
+        },
         signal,
       ),
     staleTime: 30_000,

@@ -1,6 +1,12 @@
-import { Anchor, Button, Drawer, Grid, Paper, Stack, Tabs } from '@mantine/core';
+import { Alert, Anchor, Button, Drawer, Grid, Paper, Stack, Tabs } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconHistory, IconPencil, IconTimeline } from '@tabler/icons-react';
+import {
+  IconArrowsExchange,
+  IconCircleCheck,
+  IconHistory,
+  IconPencil,
+  IconTimeline,
+} from '@tabler/icons-react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { useRecord } from '../../api/hooks';
 import type { Lead } from '../../api/types';
@@ -12,6 +18,8 @@ import { PriorityBadge, StageBadge } from '../../components/badges';
 import { RecordMenu } from '../../components/DeleteRecord';
 import { RecordHeader, RecordState } from '../../components/RecordHeader';
 import { StageControl } from '../../components/StageControl';
+import { formatDateTime } from '../../lib/format';
+import { ConvertLeadModal } from './ConvertLeadModal';
 import { LeadForm } from './LeadForm';
 import { LeadSidebar } from './LeadSidebar';
 import { leadName } from './LeadsListPage';
@@ -21,10 +29,12 @@ export function LeadPage() {
   const q = useRecord<Lead>('leads', id);
   const { canWrite } = usePermissions();
   const [editing, editDrawer] = useDisclosure(false);
+  const [converting, convertModal] = useDisclosure(false);
   const [params, setParams] = useSearchParams();
   const tab = params.get('tab') ?? 'timeline';
   if (!q.data) return <RecordState error={q.error} what="lead" />;
   const lead = q.data.data;
+  const converted = !!(lead.convertedAccountId || lead.convertedDealId);
 
   return (
     <Stack gap="lg">
@@ -50,6 +60,15 @@ export function LeadPage() {
           canWrite && (
             <>
               <StageControl resource="leads" record={lead} />
+              {!converted && (
+                <Button
+                  variant="light"
+                  leftSection={<IconArrowsExchange size={16} />}
+                  onClick={convertModal.open}
+                >
+                  Convert
+                </Button>
+              )}
               <Button leftSection={<IconPencil size={16} />} onClick={editDrawer.open}>
                 Edit
               </Button>
@@ -58,6 +77,27 @@ export function LeadPage() {
           )
         }
       />
+      {converted && (
+        <Alert color="green" icon={<IconCircleCheck size={18} />} data-testid="lead-converted">
+          Converted {lead.convertedAt && formatDateTime(lead.convertedAt)}
+          {lead.convertedAccountId && (
+            <>
+              {' · '}
+              <Anchor component={Link} to={`/accounts/${lead.convertedAccountId}`} size="sm">
+                account
+              </Anchor>
+            </>
+          )}
+          {lead.convertedDealId && (
+            <>
+              {' · '}
+              <Anchor component={Link} to={`/deals/${lead.convertedDealId}`} size="sm">
+                deal
+              </Anchor>
+            </>
+          )}
+        </Alert>
+      )}
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Paper withBorder p="md">
@@ -93,6 +133,7 @@ export function LeadPage() {
           <LeadSidebar lead={lead} />
         </Grid.Col>
       </Grid>
+      {converting && <ConvertLeadModal lead={lead} opened={converting} onClose={convertModal.close} />}
       <Drawer
         opened={editing}
         onClose={editDrawer.close}

@@ -1,57 +1,18 @@
-import { Anchor, Stack, Text } from '@mantine/core';
-import { Link } from 'react-router-dom';
+import { Stack, Text } from '@mantine/core';
 import type { Lead } from '../../api/types';
 import { useWorkspace } from '../../auth/session';
 import { PriorityBadge, StatusBadge, TemperatureBadge } from '../../components/badges';
 import { FieldList, SectionCard } from '../../components/FieldList';
 import { Person } from '../../components/people';
 import { formatDate, formatDateTime, formatMoney, labelize } from '../../lib/format';
+import { LeadContactCard } from './LeadContactCard';
 import { LeadContactsCard } from './LeadContactsCard';
 
 export function LeadSidebar({ lead }: { lead: Lead }) {
   const ws = useWorkspace();
   return (
     <Stack gap="md">
-      <SectionCard
-        title="Contact"
-        testId="lead-contact"
-        action={
-          <Anchor component={Link} to={`/contacts/${lead.contactId}`} size="sm">
-            Open contact
-          </Anchor>
-        }
-      >
-        <FieldList
-          fields={[
-            {
-              label: 'Name',
-              value: (
-                <Anchor component={Link} to={`/contacts/${lead.contactId}`} size="sm" fw={500}>
-                  {lead.name || 'Unnamed'}
-                </Anchor>
-              ),
-            },
-            {
-              label: 'Email',
-              value: lead.email && (
-                <Anchor href={`mailto:${lead.email}`} size="sm">
-                  {lead.email}
-                </Anchor>
-              ),
-            },
-            {
-              label: 'Phone',
-              value: lead.phone && (
-                <Anchor href={`tel:${lead.phone}`} size="sm">
-                  {lead.phone}
-                </Anchor>
-              ),
-            },
-            { label: 'Company', value: lead.company },
-            { label: 'Job title', value: lead.jobTitle },
-          ]}
-        />
-      </SectionCard>
+      <LeadContactCard lead={lead} />
       <SectionCard title="Details" testId="lead-details">
         <FieldList
           fields={[
