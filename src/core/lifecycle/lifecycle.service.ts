@@ -209,6 +209,15 @@ export async function applyContactRules(
 ): Promise<ContactRow> {
   if (before && before.status !== after.status)
     await logContactStatusChange(tx, ctx, after.id, before.status, after.status);
+  if (before && before.ownerId !== after.ownerId)
+    await logSystemEvents(tx, ctx, [
+      {
+        type: 'assignment_change',
+        contactId: after.id,
+        subject: after.ownerId ? 'Contact owner changed' : 'Contact owner removed',
+        metadata: { fromOwnerId: before.ownerId, toOwnerId: after.ownerId },
+      },
+    ]);
   if (after.status === 'lead' && before?.status !== 'lead' && !opts.leadBeingCreated) {
     const open = await openLeadsOf(tx, ctx, after.id);
     if (open.length === 0) await createAutoLead(tx, ctx, after);

@@ -180,4 +180,12 @@ describe.each(DB_KINDS)('contact ↔ lead lifecycle on %s', (kind) => {
     expect((await get(`/api/v1/contacts/${c.body.id}`)).status).toBe('active');
     expect((await get(`/api/v1/leads/${auto.id}`)).status).toBe('new');
   });
+
+  it('contact status and owner changes appear on the contact timeline', async () => {
+    const c = await post('/api/v1/contacts', { firstName: 'Tim', status: 'prospect' });
+    await patch(`/api/v1/contacts/${c.body.id}`, { ownerId: s.userId, status: 'inactive' });
+    const tl = await timeline(c.body.id);
+    expect(tl).toContain('Contact owner changed');
+    expect(tl).toContain('Status: Prospect → Inactive');
+  });
 });
