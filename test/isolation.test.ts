@@ -22,6 +22,7 @@ type Kind =
   | 'member'
   | 'apiKey'
   | 'pipeline'
+  | 'customField'
   | 'stage'
   | 'user'
   | 'workspace';
@@ -37,6 +38,7 @@ const SEGMENT_KIND: Record<string, Kind> = {
   members: 'member',
   'api-keys': 'apiKey',
   pipelines: 'pipeline',
+  'custom-fields': 'customField',
 };
 /** The kind of id other parameters and body fields take, by name. */
 const NAME_KIND: Record<string, Kind> = {
@@ -146,6 +148,14 @@ async function makeRecords(c: Client, s: Session): Promise<Ids> {
     }),
   );
   const apiKey = ok(await c.post('/api/v1/api-keys', { name: 'spare', role: 'rep' }));
+  const customField = ok(
+    await c.post('/api/v1/custom-fields', {
+      entity: 'contact',
+      key: `iso_${newId().slice(-12)}`,
+      label: 'Notes',
+      type: 'text',
+    }),
+  );
   expect(me.id).toBe(s.userId);
 
   return {
@@ -157,6 +167,7 @@ async function makeRecords(c: Client, s: Session): Promise<Ids> {
     activity: activity.id,
     member: member.id,
     apiKey: apiKey.id,
+    customField: customField.id,
     pipeline: pipelines[0].id,
     stage: pipelines[0].stages[0].id,
     user: s.userId,

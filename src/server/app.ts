@@ -17,6 +17,7 @@ import { activitiesRoutes } from './routes/activities.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { contactsRoutes } from './routes/contacts.routes.js';
 import { conversionRoutes } from './routes/conversion.routes.js';
+import { customFieldsRoutes } from './routes/custom-fields.routes.js';
 import { dealsRoutes } from './routes/deals.routes.js';
 import { leadsRoutes } from './routes/leads.routes.js';
 import { metaRoutes } from './routes/meta.routes.js';
@@ -120,6 +121,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   conversionRoutes(app, opts.db);
   dealsRoutes(app, opts.db);
   activitiesRoutes(app, opts.db);
+  customFieldsRoutes(app, opts.db);
 
   if (opts.webDir) {
     // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.

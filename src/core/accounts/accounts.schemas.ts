@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { customFieldsIn, customFieldsOut } from '../custom-fields/custom-fields.schemas.js';
 import { recordMetaOut, zExternalId, zId, zMoney, zMoneyOut, zText } from '../shared/records.js';
 
 export const ACCOUNT_TYPES = ['customer', 'prospect', 'partner', 'competitor', 'reseller'] as const;
@@ -38,6 +39,7 @@ const accountFields = {
   description: zText(5000),
   address: accountAddress,
   ownerId: zId.nullable().describe('User id of the owner (a member of the workspace)'),
+  customFields: customFieldsIn,
 };
 
 export const accountCreate = z
@@ -69,6 +71,7 @@ export const accountOut = z
     address: z.record(z.string(), z.string().nullable()).nullable(),
     ownerId: z.string().nullable(),
     createdBy: z.string().nullable(),
+    customFields: customFieldsOut,
     ...recordMetaOut,
   })
   .describe('An account (a company). Accounts are archived (soft-deleted), never hard-deleted.');

@@ -1,5 +1,7 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { writeAudit } from '../audit/audit.service.js';
+import { customListParts } from '../custom-fields/custom-list.js';
+import { validateCustomValues } from '../custom-fields/custom-values.js';
 import type { Db } from '../db/client.js';
 import { accounts } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
@@ -45,6 +47,7 @@ export const toAccount = (r: Row): AccountOut => ({
   address: r.address ?? null,
   ownerId: r.ownerId,
   createdBy: r.createdBy,
+  customFields: r.custom ?? {},
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
   deletedAt: iso(r.deletedAt),
@@ -53,6 +56,7 @@ export const toAccount = (r: Row): AccountOut => ({
 
 export const accountListSpec: ListSpec = {
   idExpr: accounts.id,
+  custom: true,
   defaultSort: '-createdAt',
   sorts: {
     createdAt: { expr: sql`${accounts.createdAt}`, type: 'date' },
@@ -83,16 +87,24 @@ export const accountListSpec: ListSpec = {
 };
 
 export async function listAccounts(db: Db, ctx: Ctx, query: ListQuery) {
+  const custom = await customListParts(
+    db,
+    ctx,
+    accountListSpec,
+    { entity: 'account', column: accounts.custom },
+    query,
+  );
   const where: (SQL | undefined)[] = [
     eq(accounts.workspaceId, ctx.workspaceId),
     deletedCondition(accounts.deletedAt, query.deleted),
-    ...listConditions(accountListSpec, query),
+    ...listConditions(custom.spec, query),
+    ...custom.where,
   ];
   const rows = await db
-    .select({ row: accounts, _sort: sortKeySelect(accountListSpec, query.sort) })
+    .select({ row: accounts, _sort: sortKeySelect(custom.spec, query.sort) })
     .from(accounts)
     .where(and(...where))
-    .orderBy(listOrderBy(accountListSpec, query.sort))
+    .orderBy(listOrderBy(custom.spec, query.sort))
     .limit(query.limit + 1);
   return toPage(
     rows.map((r) => ({ ...toAccount(r.row), _sort: r._sort })),
@@ -134,7 +146,8 @@ export async function assertAccount(db: Db, ctx: Ctx, id: string, field = 'accou
 }
 
 function clean(input: AccountCreate | AccountUpdate) {
-  const v: Partial<typeof accounts.$inferInsert> = { ...input } as Partial<typeof accounts.$inferInsert>;
+  const { customFields: _custom, ...rest } = input;
+  const v: Partial<typeof accounts.$inferInsert> = { ...rest } as Partial<typeof accounts.$inferInsert>;
   if (input.domain) v.domain = normalizeDomain(input.domain);
   if (input.address !== undefined) v.address = input.address as Record<string, string | null> | null;
   return v;
@@ -148,6 +161,7 @@ export async function insertAccount(tx: Db, ctx: Ctx, input: AccountCreate): Pro
     .insert(accounts)
     .values({
       ...clean(input),
+      custom: await validateCustomValues(tx, ctx, 'account', input.customFields),
       name: input.name,
       workspaceId: ctx.workspaceId,
       id: newId(),
@@ -192,9 +206,14 @@ export async function updateAccount(
     checkVersion('account', String(before.version), ifMatch);
     if (input.ownerId) await assertMember(tx, ctx, input.ownerId, 'ownerId');
     await assertExternalIdFree(tx, ctx, input.externalId, id);
+    const set = clean(input);
+    if (input.customFields !== undefined)
+      set.custom = await validateCustomValues(tx, ctx, 'account', input.customFields, {
+        current: before.custom,
+      });
     const [row] = await tx
       .update(accounts)
-      .set({ ...clean(input), updatedAt: sql`now()`, version: sql`${accounts.version} + 1` })
+      .set({ ...set, updatedAt: sql`now()`, version: sql`${accounts.version} + 1` })
       .where(and(eq(accounts.workspaceId, ctx.workspaceId), eq(accounts.id, id)))
       .returning();
     const out = toAccount(row!);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { customFieldsIn, customFieldsOut } from '../custom-fields/custom-fields.schemas.js';
 import { recordMetaOut, zExternalId, zId, zText, zTimestamp } from '../shared/records.js';
 
 export const CONTACT_STATUSES = ['lead', 'prospect', 'active', 'inactive'] as const;
@@ -61,6 +62,7 @@ export const contactFields = {
   optInAt: zTimestamp.nullable(),
   ownerId: zId.nullable(),
   externalId: zExternalId,
+  customFields: customFieldsIn,
 };
 
 const base = z.strictObject(contactFields).partial();
@@ -143,6 +145,7 @@ export const contactOut = z
     conversionDate: zTimestamp.nullable(),
     ownerId: z.string().nullable(),
     createdBy: z.string().nullable(),
+    customFields: customFieldsOut,
     ...recordMetaOut,
   })
   .describe('A person. Contact information lives here and only here.');

@@ -1,6 +1,8 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { assertAccount } from '../accounts/accounts.service.js';
 import { writeAudit } from '../audit/audit.service.js';
+import { customListParts } from '../custom-fields/custom-list.js';
+import { validateCustomValues } from '../custom-fields/custom-values.js';
 import type { Db } from '../db/client.js';
 import { contacts } from '../db/schema/index.js';
 import { applyContactRules } from '../lifecycle/lifecycle.service.js';
@@ -66,6 +68,7 @@ export const toContact = (r: ContactRow): ContactOut => ({
   conversionDate: iso(r.conversionDate),
   ownerId: r.ownerId,
   createdBy: r.createdBy,
+  customFields: r.custom ?? {},
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
   deletedAt: iso(r.deletedAt),
@@ -87,6 +90,7 @@ export const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\
 
 export const contactListSpec: ListSpec = {
   idExpr: contacts.id,
+  custom: true,
   defaultSort: '-createdAt',
   sorts: {
     createdAt: { expr: sql`${contacts.createdAt}`, type: 'date' },
@@ -114,17 +118,25 @@ export const contactListSpec: ListSpec = {
 
 export async function listContacts(db: Db, ctx: Ctx, query: ListQuery) {
   if (Array.isArray(query.email)) query.email = (query.email as string[]).map(normalizeEmail);
+  const custom = await customListParts(
+    db,
+    ctx,
+    contactListSpec,
+    { entity: 'contact', column: contacts.custom },
+    query,
+  );
   const rows = await db
-    .select({ row: contacts, _sort: sortKeySelect(contactListSpec, query.sort) })
+    .select({ row: contacts, _sort: sortKeySelect(custom.spec, query.sort) })
     .from(contacts)
     .where(
       and(
         eq(contacts.workspaceId, ctx.workspaceId),
         deletedCondition(contacts.deletedAt, query.deleted),
-        ...listConditions(contactListSpec, query),
+        ...listConditions(custom.spec, query),
+        ...custom.where,
       ),
     )
-    .orderBy(listOrderBy(contactListSpec, query.sort))
+    .orderBy(listOrderBy(custom.spec, query.sort))
     .limit(query.limit + 1);
   return toPage(
     rows.map((r) => ({ ...toContact(r.row), _sort: r._sort })),
@@ -221,7 +233,9 @@ export async function insertContact(
   opts: { leadBeingCreated?: boolean } = {},
 ): Promise<ContactRow> {
   await checkRefs(tx, ctx, input);
-  const values = contactColumns(input, await countryOf(tx, ctx));
+  const { customFields, ...fields } = input;
+  const values = contactColumns(fields, await countryOf(tx, ctx));
+  values.custom = await validateCustomValues(tx, ctx, 'contact', customFields);
   const [row] = await tx
     .insert(contacts)
     .values({ ...values, workspaceId: ctx.workspaceId, id: newId(), createdBy: ctx.userId })
@@ -247,7 +261,12 @@ export async function patchContact(
   input: ContactUpdate,
 ): Promise<ContactRow> {
   await checkRefs(tx, ctx, input, before.id);
-  const values = contactColumns(input, await countryOf(tx, ctx), before);
+  const { customFields, ...fields } = input;
+  const values = contactColumns(fields, await countryOf(tx, ctx), before);
+  if (customFields !== undefined) {
+    const custom = await validateCustomValues(tx, ctx, 'contact', customFields, { current: before.custom });
+    if (JSON.stringify(custom) !== JSON.stringify(before.custom)) values.custom = custom;
+  }
   if (Object.keys(values).length === 0) return before;
   const [row] = await tx
     .update(contacts)

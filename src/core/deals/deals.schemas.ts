@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { customFieldsIn, customFieldsOut } from '../custom-fields/custom-fields.schemas.js';
 import { recordMetaOut, zDate, zExternalId, zId, zMoney, zMoneyOut, zText } from '../shared/records.js';
 
 export const FORECAST_CATEGORIES = ['pipeline', 'best_case', 'commit', 'closed', 'omitted'] as const;
@@ -20,6 +21,7 @@ const dealFields = {
   closeDate: zDate.nullable(),
   ownerId: zId.nullable(),
   description: zText(5000),
+  customFields: customFieldsIn,
 };
 
 export const dealCreate = z
@@ -52,6 +54,7 @@ export const dealOut = z
     ownerId: z.string().nullable(),
     description: z.string().nullable(),
     createdBy: z.string().nullable(),
+    customFields: customFieldsOut,
     ...recordMetaOut,
   })
   .describe('An opportunity after conversion');

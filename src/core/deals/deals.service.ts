@@ -4,6 +4,8 @@ import { logSystemEvents } from '../activities/timeline-events.js';
 import { writeAudit } from '../audit/audit.service.js';
 import { workspaceSettings } from '../auth/auth.service.js';
 import { loadContactRow } from '../contacts/contacts.service.js';
+import { customListParts } from '../custom-fields/custom-list.js';
+import { validateCustomValues } from '../custom-fields/custom-values.js';
 import type { Db } from '../db/client.js';
 import { deals, leads, stages } from '../db/schema/index.js';
 import { resolveStage } from '../pipelines/pipelines.service.js';
@@ -45,6 +47,7 @@ export const toDeal = (r: Row, s: StageRow): DealOut => ({
   ownerId: r.ownerId,
   description: r.description,
   createdBy: r.createdBy,
+  customFields: r.custom ?? {},
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
   deletedAt: iso(r.deletedAt),
@@ -53,6 +56,7 @@ export const toDeal = (r: Row, s: StageRow): DealOut => ({
 
 export const dealListSpec: ListSpec = {
   idExpr: deals.id,
+  custom: true,
   defaultSort: '-createdAt',
   sorts: {
     createdAt: { expr: sql`${deals.createdAt}`, type: 'date' },
@@ -84,17 +88,25 @@ export const dealListSpec: ListSpec = {
 const joinStage = and(eq(stages.workspaceId, deals.workspaceId), eq(stages.id, deals.stageId));
 
 export async function listDeals(db: Db, ctx: Ctx, query: ListQuery) {
+  const custom = await customListParts(
+    db,
+    ctx,
+    dealListSpec,
+    { entity: 'deal', column: deals.custom },
+    query,
+  );
   const where: (SQL | undefined)[] = [
     eq(deals.workspaceId, ctx.workspaceId),
     deletedCondition(deals.deletedAt, query.deleted),
-    ...listConditions(dealListSpec, query),
+    ...listConditions(custom.spec, query),
+    ...custom.where,
   ];
   const rows = await db
-    .select({ row: deals, stage: stages, _sort: sortKeySelect(dealListSpec, query.sort) })
+    .select({ row: deals, stage: stages, _sort: sortKeySelect(custom.spec, query.sort) })
     .from(deals)
     .innerJoin(stages, joinStage)
     .where(and(...where))
-    .orderBy(listOrderBy(dealListSpec, query.sort))
+    .orderBy(listOrderBy(custom.spec, query.sort))
     .limit(query.limit + 1);
   return toPage(
     rows.map((r) => ({ ...toDeal(r.row, r.stage), _sort: r._sort })),
@@ -153,10 +165,13 @@ export async function insertDeal(tx: Db, ctx: Ctx, input: DealCreate): Promise<D
   await checkRefs(tx, ctx, input);
   const stage = await resolveStage(tx, ctx, input);
   const currency = input.currency ?? (await workspaceSettings(tx, ctx.workspaceId)).currency;
+  const { customFields, ...fields } = input;
+  const custom = await validateCustomValues(tx, ctx, 'deal', customFields);
   const [row] = await tx
     .insert(deals)
     .values({
-      ...input,
+      ...fields,
+      custom,
       currency,
       workspaceId: ctx.workspaceId,
       id: newId(),
@@ -197,8 +212,10 @@ export async function updateDeal(
     const before = toDeal(cur.row, cur.stage);
     checkVersion('deal', String(before.version), ifMatch);
     await checkRefs(tx, ctx, input, id);
-    const { stageId, pipelineId, ...rest } = input;
+    const { stageId, pipelineId, customFields, ...rest } = input;
     const set: Record<string, unknown> = { ...rest };
+    if (customFields !== undefined)
+      set.custom = await validateCustomValues(tx, ctx, 'deal', customFields, { current: cur.row.custom });
     let stage = cur.stage;
     if ((stageId && stageId !== cur.row.stageId) || (pipelineId && pipelineId !== cur.row.pipelineId)) {
       stage = await resolveStage(tx, ctx, {

@@ -67,6 +67,8 @@ export function toLead(l: LeadRow, c: LeadContact, stageName: string): LeadOut {
     autoCreatedFromContact: l.autoCreatedFromContact,
     createdBy: l.createdBy,
     contactVersion: c.version,
+    customFields: l.custom ?? {},
+    contactCustomFields: c.custom ?? {},
     createdAt: l.createdAt.toISOString(),
     updatedAt: l.updatedAt.toISOString(),
     deletedAt: iso(l.deletedAt),
@@ -88,10 +90,20 @@ export const leadContactColumns = {
   emails: contacts.emails,
   phones: contacts.phones,
   addresses: contacts.addresses,
+  custom: contacts.custom,
 };
 export type LeadContact = Pick<
   ContactRow,
-  'id' | 'version' | 'firstName' | 'lastName' | 'companyName' | 'jobTitle' | 'emails' | 'phones' | 'addresses'
+  | 'id'
+  | 'version'
+  | 'firstName'
+  | 'lastName'
+  | 'companyName'
+  | 'jobTitle'
+  | 'emails'
+  | 'phones'
+  | 'addresses'
+  | 'custom'
 >;
 
 const leadJoin = (db: Db) =>

@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { contactSearch } from '../contacts/contacts.service.js';
+import { customListParts } from '../custom-fields/custom-list.js';
 import type { Db } from '../db/client.js';
 import { contacts, LEAD_STATUSES, leads, stages } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
@@ -22,6 +23,7 @@ const contactJson = jsonRow<Record<string, unknown>>(leadContactColumns);
 
 export const leadListSpec: ListSpec = {
   idExpr: leads.id,
+  custom: true,
   defaultSort: '-createdAt',
   sorts: {
     createdAt: { expr: sql`${leads.createdAt}`, type: 'date' },
@@ -61,12 +63,20 @@ export const leadListSpec: ListSpec = {
 
 /** Leads with their contact's fields; one indexed query per page (lead, contact and stage joined). */
 export async function listLeads(db: Db, ctx: Ctx, query: ListQuery) {
+  // custom.<key> is a lead-level field or, inherited, the contact's (keys are unique across both).
+  const custom = await customListParts(
+    db,
+    ctx,
+    leadListSpec,
+    { entity: 'lead', column: leads.custom, inherited: { entity: 'contact', column: contacts.custom } },
+    query,
+  );
   const rows = await db
     .select({
       lead: leadJson.select,
       contact: contactJson.select,
       stageName: stages.name,
-      _sort: sortKeySelect(leadListSpec, query.sort),
+      _sort: sortKeySelect(custom.spec, query.sort),
     })
     .from(leads)
     .innerJoin(contacts, and(eq(contacts.workspaceId, leads.workspaceId), eq(contacts.id, leads.contactId)))
@@ -75,10 +85,11 @@ export async function listLeads(db: Db, ctx: Ctx, query: ListQuery) {
       and(
         eq(leads.workspaceId, ctx.workspaceId),
         deletedCondition(leads.deletedAt, query.deleted),
-        ...listConditions(leadListSpec, query),
+        ...listConditions(custom.spec, query),
+        ...custom.where,
       ),
     )
-    .orderBy(listOrderBy(leadListSpec, query.sort))
+    .orderBy(listOrderBy(custom.spec, query.sort))
     .limit(query.limit + 1);
   return toPage(
     rows.map((r) => ({

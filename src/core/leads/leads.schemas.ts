@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { contactFields } from '../contacts/contacts.schemas.js';
+import { customFieldsIn, customFieldsOut } from '../custom-fields/custom-fields.schemas.js';
 import { LEAD_CONTACT_ROLES, LEAD_STATUSES } from '../db/schema/index.js';
 import {
   recordMetaOut,
@@ -38,6 +39,9 @@ export const leadContactFields = {
   company: zText().describe("The contact's company name"),
   jobTitle: contactFields.jobTitle,
   address,
+  contactCustomFields: customFieldsIn.describe(
+    "The contact's custom fields (contact-level, shared by all its leads): written to the contact; keys merge, null removes",
+  ),
 };
 
 export const leadFields = {
@@ -70,6 +74,9 @@ export const leadFields = {
   marketingStage: z.enum(MARKETING_STAGES).nullable(),
   spamScore: z.number().int().min(0).max(100).nullable(),
   validationStatus: z.enum(VALIDATION_STATUSES).nullable(),
+  customFields: customFieldsIn.describe(
+    'Lead-level custom fields; on update keys merge and null removes a value',
+  ),
 };
 
 export const leadCreate = z
@@ -153,6 +160,10 @@ export const leadOut = z
     autoCreatedFromContact: z.boolean(),
     createdBy: z.string().nullable(),
     contactVersion: z.number().int().describe("Version of the lead's contact; part of the lead's ETag"),
+    customFields: customFieldsOut.describe('Lead-level custom fields'),
+    contactCustomFields: customFieldsOut.describe(
+      "The contact's custom fields, inherited (read from the contact)",
+    ),
     ...recordMetaOut,
   })
   .describe('A lead: one sales interest of one contact, with the contact fields read from the contact');

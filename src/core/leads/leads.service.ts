@@ -10,6 +10,7 @@ import {
   loadContactRow,
   patchContact,
 } from '../contacts/contacts.service.js';
+import { renamingCustomErrors, validateCustomValues } from '../custom-fields/custom-values.js';
 import type { Db } from '../db/client.js';
 import { leads } from '../db/schema/index.js';
 import { applyLeadOpened, applyLeadWon } from '../lifecycle/lifecycle.service.js';
@@ -35,6 +36,7 @@ function contactPart(input: LeadCreate | LeadUpdate): ContactUpdate {
   if (input.phone !== undefined) c.phone = input.phone;
   if (input.company !== undefined) c.companyName = input.company;
   if (input.jobTitle !== undefined) c.jobTitle = input.jobTitle;
+  if (input.contactCustomFields !== undefined) c.customFields = input.contactCustomFields;
   return c;
 }
 
@@ -47,6 +49,8 @@ const CONTACT_KEYS = [
   'jobTitle',
   'address',
   'contactId',
+  'contactCustomFields',
+  'customFields',
 ];
 function leadPart(input: LeadCreate | LeadUpdate) {
   const out: Record<string, unknown> = {};
@@ -106,6 +110,14 @@ async function findOrCreateContact(
     fill.phones = [...found.phones, { phone: input.phone!, label: null, primary: false }];
   if (input.address && found.addresses.length === 0)
     fill.addresses = [{ type: 'personal', ...input.address }];
+  if (input.contactCustomFields) {
+    // Checked in full, but like the flat fields only the values the matched contact lacks are added.
+    await validateCustomValues(tx, ctx, 'contact', input.contactCustomFields, { current: {} });
+    const missing = Object.entries(input.contactCustomFields).filter(
+      ([k, v]) => v !== null && found.custom[k] === undefined,
+    );
+    if (missing.length) fill.customFields = Object.fromEntries(missing);
+  }
   const contact = Object.keys(fill).length ? await patchContact(tx, ctx, found, fill) : found;
   return { contact, matched: true };
 }
@@ -127,22 +139,34 @@ async function assertLeadExternalIdFree(
     ]);
 }
 
+/** The contact of a new lead: the given one (flat fields written to it), or found by email/phone, or new. */
+async function contactOfNewLead(
+  tx: Db,
+  ctx: Ctx,
+  input: LeadCreate,
+  leadOpen: boolean,
+): Promise<{ contact: ContactRow; matched: boolean }> {
+  if (!input.contactId) return findOrCreateContact(tx, ctx, input, leadOpen);
+  let contact = await loadContactRow(tx, ctx, input.contactId, { lock: true, field: 'contactId' });
+  const part = contactPart(input);
+  const addresses = addressUpdate(contact.addresses, input.address);
+  if (addresses) part.addresses = addresses;
+  if (Object.keys(part).length) contact = await patchContact(tx, ctx, contact, part);
+  return { contact, matched: false };
+}
+
 /** Creates a lead inside the caller's transaction. */
 export async function insertLead(tx: Db, ctx: Ctx, input: LeadCreate): Promise<LeadOut> {
   if (input.ownerId) await assertMember(tx, ctx, input.ownerId, 'ownerId');
   await assertLeadExternalIdFree(tx, ctx, input.externalId);
   const stage = await resolveStage(tx, ctx, input);
-  let contact: ContactRow;
-  let matched = false;
-  if (input.contactId) {
-    contact = await loadContactRow(tx, ctx, input.contactId, { lock: true, field: 'contactId' });
-    const part = contactPart(input);
-    const addresses = addressUpdate(contact.addresses, input.address);
-    if (addresses) part.addresses = addresses;
-    if (Object.keys(part).length) contact = await patchContact(tx, ctx, contact, part);
-  } else {
-    ({ contact, matched } = await findOrCreateContact(tx, ctx, input, stage.type === 'open'));
-  }
+  const custom = await validateCustomValues(tx, ctx, 'lead', input.customFields);
+  // The contact's custom fields are validated as the contact's, reported as contactCustomFields.<key>.
+  const found = await renamingCustomErrors('customFields', 'contactCustomFields', () =>
+    contactOfNewLead(tx, ctx, input, stage.type === 'open'),
+  );
+  let contact = found.contact;
+  const matched = found.matched;
   // Lifecycle rules: an open lead makes a prospect a lead; a lead created as won converts its contact.
   if (stage.type === 'open') contact = await applyLeadOpened(tx, ctx, contact);
   if (stage.type === 'won') contact = await applyLeadWon(tx, ctx, contact);
@@ -151,6 +175,7 @@ export async function insertLead(tx: Db, ctx: Ctx, input: LeadCreate): Promise<L
     .insert(leads)
     .values({
       ...leadPart(input),
+      custom,
       workspaceId: ctx.workspaceId,
       id,
       contactId: contact.id,
@@ -212,12 +237,23 @@ export async function updateLead(
     const part = contactPart(input);
     const addresses = addressUpdate(contact.addresses, input.address);
     if (addresses) part.addresses = addresses;
-    if (Object.keys(part).length) contact = await patchContact(tx, ctx, contact, part);
+    if (Object.keys(part).length) {
+      const target = contact;
+      contact = await renamingCustomErrors('customFields', 'contactCustomFields', () =>
+        patchContact(tx, ctx, target, part),
+      );
+    }
 
     // Stage moves: stageId, status or pipelineId.
     const set: Partial<typeof leads.$inferInsert> & Record<string, unknown> = leadPart(input);
     delete set.stageId;
     delete set.pipelineId;
+    if (input.customFields !== undefined) {
+      const custom = await validateCustomValues(tx, ctx, 'lead', input.customFields, {
+        current: cur.lead.custom,
+      });
+      if (JSON.stringify(custom) !== JSON.stringify(cur.lead.custom)) set.custom = custom;
+    }
     let stageName = cur.stageName;
     let toType: 'open' | 'won' | 'lost' | null = null;
     const events: SystemEvent[] = [];

@@ -25,7 +25,17 @@ export type ListSpec = {
   /** Builds the `q` search condition; absent means `q` is not offered. */
   search?: (q: string) => SQL;
   idExpr: AnyColumn;
+  /**
+   * Offers `custom.<key>[op]=…` (alias `cf.<key>`) filters and `sort=custom.<key>`: the querystring accepts
+   * their shape and the list service resolves them against the workspace's definitions
+   * (src/core/custom-fields/custom-list.ts), refusing unknown keys there.
+   */
+  custom?: boolean;
 };
+
+/** `custom.<key>` or `cf.<key>`, optionally with an operator: `custom.budget[gte]`. */
+export const CUSTOM_PARAM_RE = /^(?:custom|cf)\.([a-z][a-z0-9_]{0,62})(?:\[([a-z_]{1,20})\])?$/;
+const CUSTOM_SORT_RE = /^-?(?:custom|cf)\.[a-z][a-z0-9_]{0,62}$/;
 
 export const MAX_LIMIT = 200;
 
@@ -42,10 +52,19 @@ export function listQuerySchema(spec: ListSpec) {
   const shape: Record<string, z.ZodType> = {
     limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(50).describe(`Page size, 1 to ${MAX_LIMIT}`),
     cursor: z.string().max(2000).optional().describe('The `nextCursor` of the previous page'),
-    sort: z
-      .enum(sortValues)
+    sort: (spec.custom
+      ? z.union([
+          z.enum(sortValues),
+          z
+            .string()
+            .regex(CUSTOM_SORT_RE, 'must be a sort field or custom.<key>, optionally prefixed with -'),
+        ])
+      : z.enum(sortValues)
+    )
       .default(spec.defaultSort)
-      .describe('Sort field; prefix with `-` for descending. Ties are broken by id.'),
+      .describe(
+        `Sort field; prefix with \`-\` for descending. Ties are broken by id.${spec.custom ? ' `custom.<key>` sorts by a custom field (numbers, money and dates by value; empty values last).' : ''}`,
+      ),
     deleted: z
       .enum(['exclude', 'only', 'include'])
       .default('exclude')
@@ -98,7 +117,22 @@ export function listQuerySchema(spec: ListSpec) {
         break;
     }
   }
-  return z.strictObject(shape);
+  if (!spec.custom) return z.strictObject(shape);
+  return z
+    .object(shape)
+    .catchall(
+      z
+        .string()
+        .max(2000)
+        .describe(
+          'Custom field filter `custom.<key>[op]=value` (alias `cf.`): op eq (default; comma-separated for any of), ne, gt, gte, lt, lte, contains, empty (true/false)',
+        ),
+    )
+    .superRefine((v, ctx) => {
+      const keys = Object.keys(v).filter((k) => !(k in shape) && !CUSTOM_PARAM_RE.test(k));
+      if (keys.length)
+        ctx.addIssue({ code: 'unrecognized_keys', keys, path: [], message: 'Unknown parameters' });
+    });
 }
 
 export type ListQuery = {
@@ -119,7 +153,8 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 /** What a cursor's sort value must look like to be cast to its sort type (anything else is not our cursor). */
 const validValue: Record<SortType, (v: unknown) => boolean> = {
   text: (v) => typeof v === 'string' && !v.includes('\u0000'),
-  number: (v) => (typeof v === 'string' || typeof v === 'number') && /^-?\d+(\.\d+)?$/.test(String(v)),
+  number: (v) =>
+    (typeof v === 'string' || typeof v === 'number') && /^-?(\d+(\.\d+)?|Infinity)$/.test(String(v)),
   date: (v) =>
     typeof v === 'string' &&
     /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}(:?\d{2})?|Z)?$/.test(v),
