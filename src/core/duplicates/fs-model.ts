@@ -63,14 +63,6 @@ export function estimateEm(
   vectors: Uint8Array[],
   opts: { maxIterations?: number; minPairs?: number } = {},
 ): EmResult {
-  const F = defaults.fields.length;
-  if (vectors.length < (opts.minPairs ?? 50))
-    return {
-      model: defaults,
-      iterations: 0,
-      converged: false,
-      usedDefaults: defaults.fields.map((f) => f.field),
-    };
   const patterns = new Map<string, { levels: Uint8Array; n: number }>();
   for (const v of vectors) {
     const k = v.join(',');
@@ -78,7 +70,24 @@ export function estimateEm(
     if (p) p.n++;
     else patterns.set(k, { levels: v, n: 1 });
   }
-  const pats = [...patterns.values()];
+  return estimateEmPatterns(defaults, [...patterns.values()], opts);
+}
+
+/** EM over distinct comparison patterns with their counts (see `estimateEm`). */
+export function estimateEmPatterns(
+  defaults: Model,
+  pats: { levels: Uint8Array; n: number }[],
+  opts: { maxIterations?: number; minPairs?: number } = {},
+): EmResult {
+  const F = defaults.fields.length;
+  const pairCount = pats.reduce((s, p) => s + p.n, 0);
+  if (pairCount < (opts.minPairs ?? 50))
+    return {
+      model: defaults,
+      iterations: 0,
+      converged: false,
+      usedDefaults: defaults.fields.map((f) => f.field),
+    };
   let model: Model = structuredClone(defaults);
   let iterations = 0;
   let converged = false;

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../../core/db/client.js';
+import { wasLinked } from '../../core/duplicates/duplicates.service.js';
 import type { Ctx } from '../../core/shared/context.js';
 import { AppError } from '../../core/shared/errors.js';
 import { withIdempotency } from '../../core/shared/idempotency.js';
@@ -112,7 +113,13 @@ export function registerResource<C, U, O extends { id: string; version: number }
         summary: `Create a ${def.noun}`,
         headers: createHeaders,
         body: def.create,
-        response: { 201: def.out, ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
+        response: {
+          201: def.out,
+          200: def.out.describe(
+            'A duplicate rule linked the create to this existing record (header `Leadbase-Duplicate: linked`)',
+          ),
+          ...problems(400, 401, 403, 404, 409, 413, 415, 422),
+        },
       },
     },
     async (req, reply) => {
@@ -120,11 +127,15 @@ export function registerResource<C, U, O extends { id: string; version: number }
         db,
         req.ctx,
         { key: req.headers['idempotency-key'] as string | undefined, route: `POST ${base}`, body: req.body },
-        async (tx) => ({ status: 201, body: await def.insert(tx, req.ctx, req.body as C) }),
+        async (tx) => {
+          const body = await def.insert(tx, req.ctx, req.body as C);
+          return { status: wasLinked(req.ctx, body.id) ? 200 : 201, body } as { status: number; body: O };
+        },
       );
       if (r.replayed) reply.header('idempotent-replayed', 'true');
+      if (r.status === 200) reply.header('leadbase-duplicate', 'linked');
       return reply
-        .code(201)
+        .code(r.status === 200 ? 200 : 201)
         .header('location', `${base}/${r.body.id}`)
         .header('etag', etagOf(r.body))
         .send(r.body);
