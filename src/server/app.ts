@@ -19,6 +19,8 @@ import { contactsRoutes } from './routes/contacts.routes.js';
 import { conversionRoutes } from './routes/conversion.routes.js';
 import { customFieldsRoutes } from './routes/custom-fields.routes.js';
 import { dealsRoutes } from './routes/deals.routes.js';
+import { duplicatesRoutes } from './routes/duplicates.routes.js';
+import { jobsRoutes } from './routes/jobs.routes.js';
 import { leadsRoutes } from './routes/leads.routes.js';
 import { metaRoutes } from './routes/meta.routes.js';
 import { workspacesRoutes } from './routes/workspaces.routes.js';
@@ -121,6 +123,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   conversionRoutes(app, opts.db);
   dealsRoutes(app, opts.db);
   activitiesRoutes(app, opts.db);
+  duplicatesRoutes(app, opts.db);
+  jobsRoutes(app, opts.db);
   customFieldsRoutes(app, opts.db);
 
   if (opts.webDir) {

@@ -4,6 +4,8 @@ import { customListParts } from '../custom-fields/custom-list.js';
 import { validateCustomValues } from '../custom-fields/custom-values.js';
 import type { Db } from '../db/client.js';
 import { accounts } from '../db/schema/index.js';
+import { accountWriteCheck } from '../duplicates/contact-hooks.js';
+import { markLinked } from '../duplicates/duplicates.service.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
@@ -157,6 +159,12 @@ function clean(input: AccountCreate | AccountUpdate) {
 export async function insertAccount(tx: Db, ctx: Ctx, input: AccountCreate): Promise<AccountOut> {
   if (input.ownerId) await assertMember(tx, ctx, input.ownerId, 'ownerId');
   await assertExternalIdFree(tx, ctx, input.externalId);
+  // Duplicate rules: `link` answers with the existing account (same domain by default), `block` throws.
+  const dup = await accountWriteCheck(tx, ctx, input, input);
+  if (dup.linkTo) {
+    markLinked(ctx, dup.linkTo.id);
+    return toAccount(await loadRow(tx, ctx, dup.linkTo.id));
+  }
   const [row] = await tx
     .insert(accounts)
     .values({
@@ -170,6 +178,7 @@ export async function insertAccount(tx: Db, ctx: Ctx, input: AccountCreate): Pro
     .returning();
   const out = toAccount(row!);
   await writeAudit(tx, ctx, { action: 'create', entity: 'account', entityId: out.id, after: out });
+  await dup.record(out.id);
   return out;
 }
 
@@ -211,6 +220,7 @@ export async function updateAccount(
       set.custom = await validateCustomValues(tx, ctx, 'account', input.customFields, {
         current: before.custom,
       });
+    const dup = await accountWriteCheck(tx, ctx, { ...before, ...set }, input, id);
     const [row] = await tx
       .update(accounts)
       .set({ ...set, updatedAt: sql`now()`, version: sql`${accounts.version} + 1` })
@@ -224,6 +234,7 @@ export async function updateAccount(
       before: toAccount(before),
       after: out,
     });
+    await dup.record(id);
     return out;
   });
 }

@@ -5,6 +5,13 @@ import { customListParts } from '../custom-fields/custom-list.js';
 import { validateCustomValues } from '../custom-fields/custom-values.js';
 import type { Db } from '../db/client.js';
 import { contacts } from '../db/schema/index.js';
+import {
+  afterContactWrite,
+  beforeContactInsert,
+  beforeContactUpdate,
+  linkFill,
+} from '../duplicates/contact-hooks.js';
+import { markLinked } from '../duplicates/duplicates.service.js';
 import { applyContactRules } from '../lifecycle/lifecycle.service.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
@@ -230,12 +237,19 @@ export async function insertContact(
   tx: Db,
   ctx: Ctx,
   input: ContactCreate,
-  opts: { leadBeingCreated?: boolean } = {},
+  opts: { leadBeingCreated?: boolean; duplicatesChecked?: boolean } = {},
 ): Promise<ContactRow> {
   await checkRefs(tx, ctx, input);
   const { customFields, ...fields } = input;
   const values = contactColumns(fields, await countryOf(tx, ctx));
   values.custom = await validateCustomValues(tx, ctx, 'contact', customFields);
+  // Duplicate rules: `link` answers with the existing contact (given only what it lacks), `block` throws.
+  const dup = await beforeContactInsert(tx, ctx, values, !opts.duplicatesChecked);
+  if (dup.linkTo) {
+    const found = await loadContactRow(tx, ctx, dup.linkTo.id, { lock: true });
+    markLinked(ctx, found.id);
+    return patchContact(tx, ctx, found, linkFill(found, values), { duplicatesChecked: true });
+  }
   const [row] = await tx
     .insert(contacts)
     .values({ ...values, workspaceId: ctx.workspaceId, id: newId(), createdBy: ctx.userId })
@@ -246,6 +260,7 @@ export async function insertContact(
     entityId: row!.id,
     after: toContact(row!),
   });
+  await afterContactWrite(tx, ctx, row!.id, dup);
   return applyContactRules(tx, ctx, null, row!, opts);
 }
 
@@ -259,6 +274,7 @@ export async function patchContact(
   ctx: Ctx,
   before: ContactRow,
   input: ContactUpdate,
+  opts: { duplicatesChecked?: boolean } = {},
 ): Promise<ContactRow> {
   await checkRefs(tx, ctx, input, before.id);
   const { customFields, ...fields } = input;
@@ -268,6 +284,7 @@ export async function patchContact(
     if (JSON.stringify(custom) !== JSON.stringify(before.custom)) values.custom = custom;
   }
   if (Object.keys(values).length === 0) return before;
+  const dup = await beforeContactUpdate(tx, ctx, before, values, !opts.duplicatesChecked);
   const [row] = await tx
     .update(contacts)
     .set({ ...values, updatedAt: sql`now()`, version: sql`${contacts.version} + 1` })
@@ -280,6 +297,7 @@ export async function patchContact(
     before: toContact(before),
     after: toContact(row!),
   });
+  await afterContactWrite(tx, ctx, before.id, dup);
   return applyContactRules(tx, ctx, before, row!);
 }
 

@@ -5,7 +5,6 @@ import { normalizePhones } from '../contacts/contact-values.js';
 import type { ContactUpdate } from '../contacts/contacts.schemas.js';
 import {
   type ContactRow,
-  findContactByEmailOrPhone,
   insertContact,
   loadContactRow,
   patchContact,
@@ -13,6 +12,7 @@ import {
 import { renamingCustomErrors, validateCustomValues } from '../custom-fields/custom-values.js';
 import type { Db } from '../db/client.js';
 import { leads } from '../db/schema/index.js';
+import { afterContactWrite, checkLeadContact } from '../duplicates/contact-hooks.js';
 import { applyLeadOpened, applyLeadWon } from '../lifecycle/lifecycle.service.js';
 import { resolveStage } from '../pipelines/pipelines.service.js';
 import type { Ctx } from '../shared/context.js';
@@ -78,11 +78,13 @@ async function findOrCreateContact(
   ctx: Ctx,
   input: LeadCreate,
   leadOpen: boolean,
-): Promise<{ contact: ContactRow; matched: boolean }> {
+): Promise<{ contact: ContactRow; matched: boolean; flagged?: boolean }> {
   const country = await countryOf(tx, ctx);
   const email = input.email ? normalizeEmail(input.email) : null;
   const phone = input.phone ? normalizePhones([{ phone: input.phone }], country, 'phone')[0]!.e164 : null;
-  const found = await findContactByEmailOrPhone(tx, ctx, email, phone);
+  // Duplicate rules (entity lead): link → that contact; flag → a new contact, paired, lead is_duplicate.
+  const dup = await checkLeadContact(tx, ctx, input, country);
+  const found = dup.linkTo ? await loadContactRow(tx, ctx, dup.linkTo.id, { lock: true }) : null;
   if (!found) {
     const contact = await insertContact(
       tx,
@@ -95,9 +97,10 @@ async function findOrCreateContact(
         // A person whose first lead is open is a lead (SPEC 2); the lead itself is inserted next.
         status: leadOpen ? 'lead' : 'prospect',
       },
-      { leadBeingCreated: true },
+      { leadBeingCreated: true, duplicatesChecked: true },
     );
-    return { contact, matched: false };
+    await afterContactWrite(tx, ctx, contact.id, dup);
+    return { contact, matched: false, flagged: dup.action === 'flag' };
   }
   const fill: ContactUpdate = {};
   if (!found.firstName && input.firstName) fill.firstName = input.firstName;
@@ -145,7 +148,7 @@ async function contactOfNewLead(
   ctx: Ctx,
   input: LeadCreate,
   leadOpen: boolean,
-): Promise<{ contact: ContactRow; matched: boolean }> {
+): Promise<{ contact: ContactRow; matched: boolean; flagged?: boolean }> {
   if (!input.contactId) return findOrCreateContact(tx, ctx, input, leadOpen);
   let contact = await loadContactRow(tx, ctx, input.contactId, { lock: true, field: 'contactId' });
   const part = contactPart(input);
@@ -176,6 +179,7 @@ export async function insertLead(tx: Db, ctx: Ctx, input: LeadCreate): Promise<L
     .values({
       ...leadPart(input),
       custom,
+      isDuplicate: found.flagged ?? false,
       workspaceId: ctx.workspaceId,
       id,
       contactId: contact.id,
