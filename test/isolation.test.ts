@@ -22,6 +22,10 @@ type Kind =
   | 'member'
   | 'apiKey'
   | 'pipeline'
+  | 'merge'
+  | 'spareContact'
+  | 'spareLead'
+  | 'spareAccount'
   | 'customField'
   | 'stage'
   | 'user'
@@ -38,6 +42,7 @@ const SEGMENT_KIND: Record<string, Kind> = {
   members: 'member',
   'api-keys': 'apiKey',
   pipelines: 'pipeline',
+  merges: 'merge',
   'custom-fields': 'customField',
 };
 /** The kind of id other parameters and body fields take, by name. */
@@ -53,7 +58,17 @@ const NAME_KIND: Record<string, Kind> = {
   stageId: 'stage',
   pipelineId: 'pipeline',
   workspaceId: 'workspace',
+  survivorId: 'contact',
+  // A merged or surviving record (merge history): the contact that survived the workspace's merge.
+  recordId: 'contact2',
 };
+/** Body fields whose kind depends on the route (a merge's survivor is of the route's entity). */
+const ROUTE_FIELD_KIND: Record<string, Record<string, Kind>> = {
+  'POST /api/v1/leads/merge': { survivorId: 'lead' },
+  'POST /api/v1/accounts/merge': { survivorId: 'account' },
+};
+const fieldKind = (r: { method: string; url: string }, f: string): Kind =>
+  ROUTE_FIELD_KIND[`${r.method} ${r.url}`]?.[f] ?? NAME_KIND[f]!;
 /** Parameters whose names look like ids but are not ours. */
 const NOT_OUR_IDS = new Set(['externalId']);
 
@@ -148,6 +163,14 @@ async function makeRecords(c: Client, s: Session): Promise<Ids> {
     }),
   );
   const apiKey = ok(await c.post('/api/v1/api-keys', { name: 'spare', role: 'rep' }));
+  // A merge (a fresh contact into contact2), and a spare unlinked record of each mergeable kind.
+  const merged = ok(await c.post('/api/v1/contacts', { lastName: `Merged ${newId()}` }));
+  const merge = ok(
+    await c.post('/api/v1/contacts/merge', { survivorId: contact2.id, mergedIds: [merged.id] }),
+  );
+  const spareContact = ok(await c.post('/api/v1/contacts', { lastName: `Spare ${newId()}` }));
+  const spareLead = ok(await c.post('/api/v1/leads', { contactId: spareContact.id, title: 'Spare' }));
+  const spareAccount = ok(await c.post('/api/v1/accounts', { name: `Spare ${newId()}` }));
   const customField = ok(
     await c.post('/api/v1/custom-fields', {
       entity: 'contact',
@@ -167,6 +190,10 @@ async function makeRecords(c: Client, s: Session): Promise<Ids> {
     activity: activity.id,
     member: member.id,
     apiKey: apiKey.id,
+    merge: merge.mergeId,
+    spareContact: spareContact.id,
+    spareLead: spareLead.id,
+    spareAccount: spareAccount.id,
     customField: customField.id,
     pipeline: pipelines[0].id,
     stage: pipelines[0].stages[0].id,
@@ -300,6 +327,9 @@ describe.each(DB_KINDS)('workspace isolation on %s', (kind) => {
       'POST /api/v1/api-keys': { name: 'k' },
       'POST /api/v1/workspaces': { name: 'W' },
       'PATCH /api/v1/members/:id': { role: 'viewer' },
+      'POST /api/v1/contacts/merge': { survivorId: ids.contact, mergedIds: [ids.spareContact] },
+      'POST /api/v1/leads/merge': { survivorId: ids.lead, mergedIds: [ids.spareLead] },
+      'POST /api/v1/accounts/merge': { survivorId: ids.account, mergedIds: [ids.spareAccount] },
     };
     const key = `${r.method} ${r.url}`;
     if (bodies[key]) return { ...bodies[key] };
@@ -335,7 +365,7 @@ describe.each(DB_KINDS)('workspace isolation on %s', (kind) => {
           r.url,
           Object.fromEntries(paramsOf(r.url).map((p) => [p, A[kindOfParam(r.url, p)]])),
         );
-        const payload = withField(bodyFor(r, A)!, field, B[NAME_KIND[field]!]);
+        const payload = withField(bodyFor(r, A)!, field, B[fieldKind(r, field)]);
         const res = await t.call({ method: r.method as any, url, headers: { cookie: a.cookie }, payload });
         const label = `${r.method} ${r.url} with B's ${field}: ${JSON.stringify(res.body)}`;
         expect([404, 422], label).toContain(res.status);
@@ -343,7 +373,7 @@ describe.each(DB_KINDS)('workspace isolation on %s', (kind) => {
           res.body.errors.map((e: any) => e.field.replace(/^records\[0\]\./, '')),
           label,
         ).toContain(field);
-        expectNoB(label, res.body, [B[NAME_KIND[field]!]]);
+        expectNoB(label, res.body, [B[fieldKind(r, field)]]);
         tried.push(`${r.method} ${r.url} ${field}`);
       }
     }
@@ -380,7 +410,7 @@ describe.each(DB_KINDS)('workspace isolation on %s', (kind) => {
           Object.fromEntries(paramsOf(r.url).map((p) => [p, mine[kindOfParam(r.url, p)]])),
         );
         const value =
-          field === 'contactId' && r.url.endsWith('/contacts') ? mine.contact2 : mine[NAME_KIND[field]!];
+          field === 'contactId' && r.url.endsWith('/contacts') ? mine.contact2 : mine[fieldKind(r, field)];
         const payload = withField(bodyFor(r, mine)!, field, value);
         const res = await t.call({ method: r.method as any, url, headers: { cookie: a.cookie }, payload });
         expect(

@@ -22,6 +22,7 @@ import { dealsRoutes } from './routes/deals.routes.js';
 import { duplicatesRoutes } from './routes/duplicates.routes.js';
 import { jobsRoutes } from './routes/jobs.routes.js';
 import { leadsRoutes } from './routes/leads.routes.js';
+import { mergesRoutes } from './routes/merges.routes.js';
 import { metaRoutes } from './routes/meta.routes.js';
 import { workspacesRoutes } from './routes/workspaces.routes.js';
 
@@ -125,6 +126,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   activitiesRoutes(app, opts.db);
   duplicatesRoutes(app, opts.db);
   jobsRoutes(app, opts.db);
+  mergesRoutes(app, opts.db);
   customFieldsRoutes(app, opts.db);
 
   if (opts.webDir) {
