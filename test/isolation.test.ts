@@ -27,6 +27,8 @@ type Kind =
   | 'spareLead'
   | 'spareAccount'
   | 'customField'
+  | 'duplicateRule'
+  | 'job'
   | 'stage'
   | 'user'
   | 'workspace';
@@ -44,6 +46,8 @@ const SEGMENT_KIND: Record<string, Kind> = {
   pipelines: 'pipeline',
   merges: 'merge',
   'custom-fields': 'customField',
+  'duplicate-rules': 'duplicateRule',
+  jobs: 'job',
 };
 /** The kind of id other parameters and body fields take, by name. */
 const NAME_KIND: Record<string, Kind> = {
@@ -163,6 +167,22 @@ async function makeRecords(c: Client, s: Session): Promise<Ids> {
     }),
   );
   const apiKey = ok(await c.post('/api/v1/api-keys', { name: 'spare', role: 'rep' }));
+  // Duplicates: a rule, a flagged pair with contact2 (a twin with the same name and address), a scan job.
+  const duplicateRule = ok(
+    await c.post('/api/v1/duplicate-rules', {
+      entity: 'account',
+      name: 'Same domain',
+      fields: [{ field: 'domain', match: 'exact' }],
+      threshold: 1,
+      action: 'link',
+    }),
+  );
+  const home = { type: 'personal', street1: '1 Main St', city: 'San Francisco', postcode: '94105' };
+  ok(await c.patch(`/api/v1/contacts/${contact2.id}`, { firstName: 'Twin', addresses: [home] }));
+  ok(await c.post('/api/v1/contacts', { firstName: 'Twin', lastName: 'Second', addresses: [home] }));
+  const job = ok(await c.post('/api/v1/duplicates/scan', { entity: 'account' }));
+  for (let i = 0; i < 200 && ok(await c.get(`/api/v1/jobs/${job.jobId}`)).finishedAt === null; i++)
+    await new Promise((r) => setTimeout(r, 20));
   // A merge (a fresh contact into contact2), and a spare unlinked record of each mergeable kind.
   const merged = ok(await c.post('/api/v1/contacts', { lastName: `Merged ${newId()}` }));
   const merge = ok(
@@ -195,6 +215,8 @@ async function makeRecords(c: Client, s: Session): Promise<Ids> {
     spareLead: spareLead.id,
     spareAccount: spareAccount.id,
     customField: customField.id,
+    duplicateRule: duplicateRule.id,
+    job: job.jobId,
     pipeline: pipelines[0].id,
     stage: pipelines[0].stages[0].id,
     user: s.userId,

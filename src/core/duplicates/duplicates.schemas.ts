@@ -164,7 +164,7 @@ export const duplicatePairOut = z.object({
 export type DuplicatePairOut = z.infer<typeof duplicatePairOut>;
 
 export const duplicatesQuery = z.strictObject({
-  entity: z.enum(DUPLICATE_ENTITIES),
+  entity: z.enum(DUPLICATE_ENTITIES).default('contact'),
   recordId: zId.optional().describe('Only pairs with this record'),
   status: z.enum(['open', 'dismissed', 'merged']).default('open'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
