@@ -6,6 +6,7 @@ import { hashPassword } from '../auth/passwords.js';
 import type { Db } from '../db/client.js';
 import type { ContactAddress, ContactEmail, ContactPhone } from '../db/schema/index.js';
 import { memberships, pipelines, stages, users } from '../db/schema/index.js';
+import { contactMatchColumns } from '../duplicates/contact-profile.js';
 import { systemCtx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
@@ -93,7 +94,7 @@ const MANUAL_SOURCES = new Set<D.Source>(['referral', 'partner', 'trade_show', '
 
 type Col = [
   name: string,
-  type: 'uuid' | 'text' | 'int' | 'numeric' | 'bool' | 'timestamptz' | 'date' | 'jsonb',
+  type: 'uuid' | 'text' | 'int' | 'numeric' | 'bool' | 'timestamptz' | 'date' | 'jsonb' | 'text[]',
 ];
 
 /**
@@ -117,6 +118,10 @@ async function insertRows(
     sql`insert into ${sql.raw(`"${table}"`)} ("workspace_id", ${sql.raw(names)}) select ${workspaceId}::uuid, ${sql.raw(exprs)} from jsonb_array_elements(${payload}::jsonb) as r`,
   );
 }
+
+/** A PostgreSQL array literal of texts: `{"a","b\\"c"}`. */
+const pgTextArray = (xs: string[]): string =>
+  `{${xs.map((x) => `"${x.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 
 const rowsOf = <T>(r: unknown): T[] => (r as { rows: T[] }).rows;
 const LOADED_TABLES = ['accounts', 'contacts', 'leads', 'deals', 'activities'];
@@ -212,6 +217,7 @@ const CONTACT_COLS: Col[] = [
   ['created_by', 'uuid'],
   ['created_at', 'timestamptz'],
   ['updated_at', 'timestamptz'],
+  ['match_keys', 'text[]'],
 ];
 const LEAD_COLS: Col[] = [
   ['id', 'uuid'],
@@ -853,6 +859,17 @@ export async function generateDemo(
           created_by: source && MANUAL_SOURCES.has(source) ? memberId(contactOwner[c]!) : null,
           created_at: iso(createdAt),
           updated_at: iso(Math.max(createdAt, contactWonAt[c]!)),
+          // Duplicate-matching keys, as the contact services compute them (PostgreSQL array literal).
+          match_keys: pgTextArray(
+            contactMatchColumns({
+              firstName: first,
+              lastName: last,
+              emails,
+              phones,
+              addresses,
+              companyName: b2b ? accountNames[a] : null,
+            }).matchKeys,
+          ),
         });
       }
       await submit(() => insertRows(tx, ws, 'contacts', CONTACT_COLS, rows));
