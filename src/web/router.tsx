@@ -9,6 +9,8 @@ import { ContactPage } from './pages/contacts/ContactPage';
 import { ContactsListPage } from './pages/contacts/ContactsListPage';
 import { DealPage } from './pages/deals/DealPage';
 import { DealsListPage } from './pages/deals/DealsListPage';
+import { DuplicatesPage } from './pages/duplicates/DuplicatesPage';
+import { MergePage } from './pages/duplicates/MergePage';
 import { LeadPage } from './pages/leads/LeadPage';
 import { LeadsListPage } from './pages/leads/LeadsListPage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -38,6 +40,9 @@ export const router = createBrowserRouter([
           { path: '/accounts/:id', element: <AccountPage /> },
           { path: '/deals', element: <DealsListPage /> },
           { path: '/deals/:id', element: <DealPage /> },
+          { path: '/duplicates', element: <Navigate to="/duplicates/contacts" replace /> },
+          { path: '/duplicates/:entity', element: <DuplicatesPage /> },
+          { path: '/duplicates/:entity/merge', element: <MergePage /> },
           { path: '/settings', element: <Navigate to="/settings/members" replace /> },
           { path: '/settings/members', element: <MembersPage /> },
           { path: '/settings/api-keys', element: <ApiKeysPage /> },

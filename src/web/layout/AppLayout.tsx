@@ -4,6 +4,7 @@ import {
   IconAddressBook,
   IconBriefcase,
   IconBuilding,
+  IconCopy,
   IconKey,
   IconTargetArrow,
   IconUsers,
@@ -19,6 +20,7 @@ const crm = [
   { to: '/contacts', label: 'Contacts', icon: IconAddressBook },
   { to: '/accounts', label: 'Accounts', icon: IconBuilding },
   { to: '/deals', label: 'Deals', icon: IconBriefcase },
+  { to: '/duplicates', label: 'Duplicates', icon: IconCopy },
 ];
 const settings = [
   { to: '/settings/members', label: 'Members', icon: IconUsers },

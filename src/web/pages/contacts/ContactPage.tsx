@@ -11,6 +11,7 @@ import { AuditHistory } from '../../components/AuditHistory';
 import { StatusBadge } from '../../components/badges';
 import { RecordMenu } from '../../components/DeleteRecord';
 import { RecordHeader, RecordState } from '../../components/RecordHeader';
+import { DuplicateBanner } from '../duplicates/DuplicateBanner';
 import { ContactForm } from './ContactForm';
 import { ContactLeads } from './ContactLeads';
 import { ContactSidebar } from './ContactSidebar';
@@ -52,6 +53,7 @@ export function ContactPage() {
           )
         }
       />
+      <DuplicateBanner entity="contact" id={c.id} deleted={!!c.deletedAt} />
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack gap="lg">
