@@ -24,6 +24,7 @@ import { createApiKey } from '../src/core/auth/api-keys.service.js';
 import { type DatabaseHandle, openDatabase } from '../src/core/db/client.js';
 import { generateDemo, MAX_DEMO_LEADS } from '../src/core/demo/demo.service.js';
 import { systemCtx } from '../src/core/shared/context.js';
+import { benchDuplicates, type DuplicatesBenchOpts } from './duplicates.js';
 import type { ReadyMessage } from './server.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -457,6 +458,26 @@ program
   .option('--warmup <s>', 'seconds of warm-up before each run', int('--warmup', 0, 60), 2)
   .option('--connections <n>', 'concurrent connections', int('--connections', 1, 100), 10)
   .action((o: Opts) => benchApi(o));
+program
+  .command('duplicates')
+  .description(
+    'Duplicate detection: FEBRL precision/recall/F1, candidate lookup p95 and a full scan on PostgreSQL',
+  )
+  .option(
+    '--contacts <n>',
+    'contacts in the lookup workspace',
+    int('--contacts', 1, MAX_DEMO_LEADS),
+    1_000_000,
+  )
+  .option(
+    '--scan-contacts <n>',
+    'contacts in the scanned workspace',
+    int('--scan-contacts', 1, MAX_DEMO_LEADS),
+    100_000,
+  )
+  .option('--samples <n>', 'new records looked up', int('--samples', 10, 100_000), 1000)
+  .option('--skip-speed', 'only the FEBRL quality part', false)
+  .action((o: DuplicatesBenchOpts) => benchDuplicates(o));
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
