@@ -43,6 +43,9 @@ export function accountKeys(p: AccountProfile): string[] {
   return keys;
 }
 
+const round = (x: number) => Math.round(x * 1000) / 1000;
+const numbersOf = (s: string) => (s.match(/\d+/g) ?? []).join(' ');
+
 const MISSING: FieldComparison = { level: 0, similarity: 0, method: 'exact', a: null, b: null };
 
 /** Domain and phone: 2 equal, 1 different; name: 4 equal, 3 ≥ 0.92 or same code, 2 ≥ 0.8, 1 different. */
@@ -52,7 +55,16 @@ export function compareAccounts(a: AccountProfile, b: AccountProfile): FieldComp
   let name: FieldComparison = MISSING;
   if (a.name && b.name) {
     if (a.name === b.name) name = { level: 4, similarity: 1, method: 'exact', a: a.name, b: b.name };
-    else {
+    else if (numbersOf(a.name) !== numbersOf(b.name)) {
+      // "Company 1" and "Company 2", "Acme 2020" and "Acme 2021": other numbers, other companies.
+      name = {
+        level: 1,
+        similarity: round(nameSimilarity(a.name, b.name)),
+        method: 'fuzzy',
+        a: a.name,
+        b: b.name,
+      };
+    } else {
       const sim =
         Math.round(Math.max(nameSimilarity(a.name, b.name), trigramSimilarity(a.name, b.name)) * 1000) / 1000;
       name =

@@ -23,6 +23,8 @@ export type Candidate = Compared & { id: string; reasons: ReturnType<typeof reas
 
 /** Most candidates a single check compares (blocks are small; this bounds a pathological one). */
 const MAX_CANDIDATES = 300;
+/** Accounts: the best few by name similarity (many names share trigrams with a short query). */
+const MAX_ACCOUNT_CANDIDATES = 25;
 
 const textArray = (xs: string[]) =>
   sql`ARRAY[${sql.join(
@@ -198,7 +200,12 @@ export async function findAccountCandidates(
         excludeId ? sql`${accounts.id} <> ${excludeId}` : undefined,
       ),
     )
-    .limit(MAX_CANDIDATES);
+    // The same domain first, then the most similar names.
+    .orderBy(
+      ...(p.domain ? [sql`(${byDomain}) desc`] : []),
+      sql`similarity(${accounts.name}, ${p.name || ''}::text) desc`,
+    )
+    .limit(MAX_ACCOUNT_CANDIDATES);
   return rows.map((r) => {
     const comparisons = compareAccounts(p, accountProfile(r, country));
     return {
