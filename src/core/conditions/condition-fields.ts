@@ -1,97 +1,34 @@
-import { type Column, type SQL, sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { ACCOUNT_HEALTH, ACCOUNT_TYPES } from '../accounts/accounts.schemas.js';
 import { CONTACT_STATUSES } from '../contacts/contacts.schemas.js';
-import {
-  ACTIVITY_TYPES,
-  accounts,
-  activities,
-  contacts,
-  type customFieldDefinitions,
-  deals,
-  LEAD_STATUSES,
-  leads,
-} from '../db/schema/index.js';
+import { accounts, contacts, deals, LEAD_STATUSES, leads } from '../db/schema/index.js';
 import { FORECAST_CATEGORIES } from '../deals/deals.schemas.js';
 import { MARKETING_STAGES, PRIORITIES, TEMPERATURES, VALIDATION_STATUSES } from '../leads/leads.schemas.js';
 import { normalizeEmail } from '../shared/normalize.js';
+import { activityField } from './condition-activity-fields.js';
+import { customField } from './condition-custom-fields.js';
 import {
-  addDays,
-  DATE_RE,
-  DATE_SQL_RE,
-  DECIMAL_SQL_RE,
-  foldAscii,
-  microsToIso,
-  toMicros,
-} from './condition-values.js';
+  CAST,
+  type ConditionEntity,
+  type ConditionRecord,
+  type CustomFieldDef,
+  type FieldDef,
+  type FieldType,
+  jsonText,
+  type RootTable,
+  strOrNull,
+} from './condition-field-types.js';
+
+export { activityField } from './condition-activity-fields.js';
+export * from './condition-field-types.js';
 
 /**
  * The field registry: for each entity, the names a condition may use, each with its type, how to read
  * it from an in-memory record (`get`) and the SQL expression of the same value (`sql`). Both evaluators
- * work from these definitions, so they cannot disagree about what a field is.
+ * work from these definitions, so they cannot disagree about what a field is. Custom fields are in
+ * condition-custom-fields.ts, activity counts in condition-activity-fields.ts.
  */
-
-export const CONDITION_ENTITIES = ['lead', 'contact', 'account', 'deal'] as const;
-export type ConditionEntity = (typeof CONDITION_ENTITIES)[number];
-export type FieldType = 'text' | 'number' | 'date' | 'timestamp' | 'boolean' | 'enum' | 'uuid' | 'array';
-
-/**
- * A record as the evaluator reads it: the entity's row with camelCase keys (as Drizzle returns it;
- * timestamps as Dates or ISO strings, numerics as decimal strings, `custom` the jsonb object) plus
- * `contact` (lead: its contact; deal: its primary contact), `account` (lead: its converted account, else
- * its contact's account; contact and deal: their account) and `activities` ([{type, outcome,
- * occurredAt, deletedAt?}]). `loadConditionRecord` builds exactly this.
- */
-export type ConditionRecord = Record<string, unknown>;
-export type ConditionActivity = {
-  type: string;
-  outcome: string | null;
-  occurredAt: string | Date;
-  deletedAt?: string | Date | null;
-};
-
-export type FieldEnv = { nowMicros: bigint };
-/** The root table of the compiled SQL (the entity's table, or an alias of it). */
-export type RootTable = Record<string, Column>;
-
-export type FieldDef = {
-  name: string;
-  type: FieldType;
-  /** Allowed values of an enum (or of a multiselect's elements). */
-  options?: readonly string[];
-  /** False when the value is never missing (NOT NULL columns, counts). */
-  nullable: boolean;
-  /** A plain column of the root table: predicates stay index-friendly (`leads.status = $1`). */
-  plain: boolean;
-  /** An integer column: integral constants bind as plain parameters. */
-  integer?: boolean;
-  /** SQL cast of bound constants. */
-  cast: '' | '::numeric' | '::date' | '::timestamptz' | '::uuid' | '::boolean';
-  /** Ordered as text (COLLATE "C"): text fields and dates stored as text in jsonb. */
-  textOrder: boolean;
-  /** Applied to text constants before comparing (e.g. emails are stored lower-cased). */
-  normalize?: (s: string) => string;
-  get(rec: ConditionRecord, env: FieldEnv): unknown;
-  sql(root: RootTable, env: FieldEnv): SQL;
-  /** A custom field of the root entity: equality can use the GIN index on `custom` (`@>`). */
-  container?: { column: (root: RootTable) => SQL; key: string };
-};
-
-export type CustomFieldDef = Pick<
-  typeof customFieldDefinitions.$inferSelect,
-  'entity' | 'key' | 'type' | 'options'
->;
-
-const CAST: Record<FieldType, FieldDef['cast']> = {
-  text: '',
-  enum: '',
-  array: '',
-  number: '::numeric',
-  date: '::date',
-  timestamp: '::timestamptz',
-  uuid: '::uuid',
-  boolean: '::boolean',
-};
 
 type ColumnOpts = { nullable?: boolean; options?: readonly string[]; integer?: boolean; key?: string };
 
@@ -113,10 +50,6 @@ function column(name: string, type: FieldType, o: ColumnOpts = {}): FieldDef {
 }
 
 /** A text value inside a jsonb column; only a JSON string counts (anything else is missing). */
-const jsonText = (expr: SQL): SQL =>
-  sql`(case when jsonb_typeof(${expr}) = 'string' then ${expr} #>> '{}' end)`;
-const strOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-
 function derived(name: string, type: FieldType, get: FieldDef['get'], build: FieldDef['sql']): FieldDef {
   return {
     name,
@@ -279,89 +212,6 @@ function dealColumns(): FieldDef[] {
   ];
 }
 
-// ---- custom fields ----
-
-const CUSTOM_TYPES: Record<string, FieldType> = {
-  text: 'text',
-  url: 'text',
-  email: 'text',
-  phone: 'text',
-  number: 'number',
-  money: 'number',
-  date: 'date',
-  boolean: 'boolean',
-  select: 'enum',
-  multiselect: 'array',
-};
-
-/**
- * A custom field read from the `custom` jsonb. Only a value of the field's JSON type counts; any other
- * value is treated as missing, identically in memory and in SQL:
- * text/select: a string; number/money: a number or a decimal string; date: a "YYYY-MM-DD" string
- * (compared as text, which orders such dates correctly); boolean: true/false; multiselect: an array.
- */
-function customField(def: CustomFieldDef): FieldDef {
-  const type = CUSTOM_TYPES[def.type] ?? 'text';
-  const key = def.key;
-  const raw = (t: RootTable) => sql`(${t.custom} -> ${key}::text)`;
-  const customValueOf = (r: ConditionRecord) => {
-    const c = r.custom;
-    return c && typeof c === 'object' && !Array.isArray(c) ? (c as Record<string, unknown>)[key] : undefined;
-  };
-  const base = {
-    name: `custom.${key}`,
-    type,
-    options: def.options?.map((o) => o.value),
-    nullable: true,
-    plain: false,
-    cast: type === 'date' ? ('' as const) : CAST[type],
-    textOrder: type === 'text' || type === 'enum' || type === 'date',
-  };
-  switch (type) {
-    case 'number':
-      return {
-        ...base,
-        get: customValueOf,
-        sql: (t) =>
-          sql`(case jsonb_typeof(${raw(t)}) when 'number' then (${raw(t)})::numeric when 'string' then (case when (${raw(t)} #>> '{}') ~ ${sql.raw(`'${DECIMAL_SQL_RE}'`)} then (${raw(t)} #>> '{}')::numeric end) end)`,
-      };
-    case 'date':
-      return {
-        ...base,
-        get: (r) => {
-          const v = customValueOf(r);
-          return typeof v === 'string' && DATE_RE.test(v) ? v : null;
-        },
-        sql: (t) =>
-          sql`(case when jsonb_typeof(${raw(t)}) = 'string' and (${raw(t)} #>> '{}') ~ ${sql.raw(`'${DATE_SQL_RE}'`)} then ${raw(t)} #>> '{}' end)`,
-      };
-    case 'boolean':
-      return {
-        ...base,
-        get: customValueOf,
-        sql: (t) => sql`(case when jsonb_typeof(${raw(t)}) = 'boolean' then (${raw(t)})::boolean end)`,
-        container: { column: (t) => sql`${t.custom}`, key },
-      };
-    case 'array':
-      return {
-        ...base,
-        get: (r) => {
-          const v = customValueOf(r);
-          return Array.isArray(v) ? v : null;
-        },
-        sql: (t) => sql`(case when jsonb_typeof(${raw(t)}) = 'array' then ${raw(t)} end)`,
-        container: { column: (t) => sql`${t.custom}`, key },
-      };
-    default:
-      return {
-        ...base,
-        get: (r) => strOrNull(customValueOf(r)),
-        sql: (t) => jsonText(raw(t)),
-        container: { column: (t) => sql`${t.custom}`, key },
-      };
-  }
-}
-
 // ---- relations ----
 
 type Relation = {
@@ -417,83 +267,6 @@ function through(rel: Relation, f: FieldDef): FieldDef {
       return related && typeof related === 'object' ? f.get(related as ConditionRecord, env) : null;
     },
     sql: (root, env) => rel.wrap(root, (t) => f.sql(t, env)),
-  };
-}
-
-// ---- activity counts ----
-
-const ACTIVITY_FK: Record<ConditionEntity, string> = {
-  lead: 'leadId',
-  contact: 'contactId',
-  account: 'accountId',
-  deal: 'dealId',
-};
-const ACT = alias(activities, 'cond_act') as unknown as RootTable;
-const ACTIVITY_TYPE_LIST = [...ACTIVITY_TYPES].sort((a, b) => b.length - a.length);
-const ACTIVITY_RE = /^activities\.([a-z0-9_]+)\.(count|last_([0-9]{1,4})d)$/;
-
-/**
- * `activities.<what>.count` (all time) or `activities.<what>.last_<N>d` (occurred in [now − N days,
- * now]), where <what> is an activity type, `any`, or `<type>_<outcome>` (outcome compared to the word
- * case-insensitively, ASCII). Soft-deleted activities do not count.
- */
-export function activityField(entity: ConditionEntity, name: string): FieldDef | string {
-  const m = ACTIVITY_RE.exec(name);
-  if (!m) return 'must be activities.<type>.count or activities.<type>.last_<N>d';
-  const what = m[1]!;
-  const days = m[3] === undefined ? null : Number(m[3]);
-  if (days !== null && (days < 1 || days > 3650)) return 'the window must be 1 to 3650 days (last_<N>d)';
-  let type: string | null = null;
-  let outcome: string | null = null;
-  for (const t of ['any', ...ACTIVITY_TYPE_LIST]) {
-    if (what === t) {
-      type = t;
-      break;
-    }
-    if (what.startsWith(`${t}_`) && what.length > t.length + 1) {
-      type = t;
-      outcome = what.slice(t.length + 1);
-      break;
-    }
-  }
-  if (!type)
-    return `the activity type must be any or one of ${ACTIVITY_TYPES.join(', ')} (optionally _<outcome>)`;
-  const fk = ACTIVITY_FK[entity];
-  const windowOf = (env: FieldEnv) =>
-    days === null ? null : { from: addDays(env.nowMicros, -days), to: env.nowMicros };
-  return {
-    name,
-    type: 'number',
-    nullable: false,
-    plain: false,
-    cast: '::numeric',
-    textOrder: false,
-    get: (r, env) => {
-      const list = Array.isArray(r.activities) ? (r.activities as ConditionActivity[]) : [];
-      const w = windowOf(env);
-      let n = 0;
-      for (const a of list) {
-        if (a.deletedAt) continue;
-        if (type !== 'any' && a.type !== type) continue;
-        if (outcome !== null && (typeof a.outcome !== 'string' || foldAscii(a.outcome) !== outcome)) continue;
-        if (w) {
-          const at = toMicros(a.occurredAt);
-          if (at === null || at < w.from || at > w.to) continue;
-        }
-        n++;
-      }
-      return n;
-    },
-    sql: (root, env) => {
-      const w = windowOf(env);
-      return sql`(select count(*) from ${activities} "cond_act" where ${ACT.workspaceId} = ${root.workspaceId} and ${ACT[fk]} = ${root.id} and ${ACT.deletedAt} is null${
-        type === 'any' ? sql`` : sql` and ${ACT.type} = ${type}`
-      }${outcome === null ? sql`` : sql` and lower(${ACT.outcome} collate "C") = ${outcome}`}${
-        w
-          ? sql` and ${ACT.occurredAt} >= ${microsToIso(w.from)}::timestamptz and ${ACT.occurredAt} <= ${microsToIso(w.to)}::timestamptz`
-          : sql``
-      })`;
-    },
   };
 }
 
