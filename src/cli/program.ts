@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { apiKeyCommand } from './commands/api-key.js';
 import { dbCommand } from './commands/db.js';
 import { demoCommand } from './commands/demo.js';
+import { duplicatesCommand } from './commands/duplicates.js';
 import { serveCommand } from './commands/serve.js';
 import { userCommand } from './commands/user.js';
 
@@ -18,5 +19,6 @@ export function buildProgram(): Command {
   demoCommand(program);
   userCommand(program);
   apiKeyCommand(program);
+  duplicatesCommand(program);
   return program;
 }
