@@ -15,6 +15,7 @@ import { LeadPage } from './pages/leads/LeadPage';
 import { LeadsListPage } from './pages/leads/LeadsListPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { ApiKeysPage } from './pages/settings/ApiKeysPage';
+import { CustomFieldsPage } from './pages/settings/CustomFieldsPage';
 import { MembersPage } from './pages/settings/MembersPage';
 
 export const router = createBrowserRouter([
@@ -46,6 +47,7 @@ export const router = createBrowserRouter([
           { path: '/settings', element: <Navigate to="/settings/members" replace /> },
           { path: '/settings/members', element: <MembersPage /> },
           { path: '/settings/api-keys', element: <ApiKeysPage /> },
+          { path: '/settings/custom-fields', element: <CustomFieldsPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

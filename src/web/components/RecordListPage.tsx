@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 import type { Query } from '../api/client';
 import { useInfiniteList } from '../api/hooks';
 import { usePermissions } from '../auth/session';
+import { LIST_ENTITIES, useCustomListColumns } from './CustomFieldListControls';
 import { type Column, DataTable } from './DataTable';
 import { ListPage, SearchBox, type useListState } from './ListPage';
 
@@ -35,14 +36,18 @@ type Props<T extends { id: string }> = {
 export function RecordListPage<T extends { id: string }>(p: Props<T>) {
   const { canWrite } = usePermissions();
   const [creating, createModal] = useDisclosure(false);
+  // Custom fields as columns and filters (cf.<key>[op] in the URL).
+  const custom = useCustomListColumns<T>(LIST_ENTITIES[p.path]);
   const query = useInfiniteList<T>(p.path, [p.plural, 'list'], {
     sort: p.list.sort,
     q: p.list.q,
     ...p.filters,
+    ...custom.filters,
   });
   const rows = query.data?.pages.flatMap((page) => page.data) ?? [];
   const filtered =
-    !!p.list.q || Object.values(p.filters).some((v) => v !== undefined && v !== null && v !== '');
+    !!p.list.q ||
+    Object.values({ ...p.filters, ...custom.filters }).some((v) => v !== undefined && v !== null && v !== '');
   const newButton = (
     <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
       New {p.noun}
@@ -58,12 +63,13 @@ export function RecordListPage<T extends { id: string }>(p: Props<T>) {
         <>
           <SearchBox value={p.list.q} onChange={(q) => p.list.set({ q })} placeholder={p.searchPlaceholder} />
           {p.toolbar}
+          {custom.toolbar}
         </>
       }
     >
       <DataTable
         noun={p.plural}
-        columns={p.columns}
+        columns={[...p.columns, ...custom.columns]}
         rows={rows}
         sort={p.list.sort}
         resetKey={p.list.key}

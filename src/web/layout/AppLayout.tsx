@@ -5,6 +5,7 @@ import {
   IconBriefcase,
   IconBuilding,
   IconCopy,
+  IconForms,
   IconKey,
   IconTargetArrow,
   IconUsers,
@@ -25,6 +26,7 @@ const crm = [
 const settings = [
   { to: '/settings/members', label: 'Members', icon: IconUsers },
   { to: '/settings/api-keys', label: 'API keys', icon: IconKey },
+  { to: '/settings/custom-fields', label: 'Custom fields', icon: IconForms },
 ];
 
 function Section({ title, items }: { title: string; items: typeof crm }) {

@@ -16,6 +16,12 @@ import { api } from '../../api/client';
 import { useSaveRecord } from '../../api/hooks';
 import type { Account } from '../../api/types';
 import { ConflictAlert, useConflict } from '../../components/Conflict';
+import {
+  CustomFieldsSection,
+  type CustomValues,
+  useCustomBody,
+  withCustom,
+} from '../../components/CustomFieldInput';
 import { MemberSelect } from '../../components/people';
 import { ACCOUNT_HEALTH, ACCOUNT_TYPES, DOMAIN_RE } from '../../lib/constants';
 import { options } from '../../lib/format';
@@ -77,8 +83,9 @@ export function AccountForm({
 }) {
   const qc = useQueryClient();
   const save = useSaveRecord<Account>('accounts', account?.id ?? '');
-  const form = useForm<AccountFormValues>({
-    initialValues: accountValues(account),
+  const accountCustom = useCustomBody('account');
+  const form = useForm<AccountFormValues & { customFields?: CustomValues }>({
+    initialValues: { ...accountValues(account), customFields: { ...account?.customFields } },
     validate: {
       name: (v) => (!v.trim() ? 'Is required' : null),
       domain: (v) => (v.trim() && !DOMAIN_RE.test(v.trim()) ? 'Must be a domain such as example.com' : null),
@@ -92,11 +99,13 @@ export function AccountForm({
   });
 
   const submit = form.onSubmit(async (values) => {
-    const { address, ...scalars } = values;
+    const { address, customFields, ...scalars } = values;
     try {
       if (account) {
         const { address: before, ...initial } = accountValues(account);
-        const body = changedBody(scalars, initial);
+        const body = withCustom(changedBody(scalars, initial), {
+          customFields: accountCustom(customFields, account.customFields),
+        });
         if (JSON.stringify(addressBody(address)) !== JSON.stringify(addressBody(before)))
           body.address = addressBody(address);
         if (Object.keys(body).length === 0) return onSaved(account);
@@ -106,7 +115,7 @@ export function AccountForm({
       } else {
         const a = addressBody(address);
         const created = await api.post<Account>('/accounts', {
-          ...createBody(scalars),
+          ...withCustom(createBody(scalars), { customFields: accountCustom(customFields) }),
           ...(a ? { address: a } : {}),
         });
         void qc.invalidateQueries({ queryKey: ['accounts'] });
@@ -165,6 +174,7 @@ export function AccountForm({
           <TextInput placeholder="Country" aria-label="Country" {...form.getInputProps('address.country')} />
         </SimpleGrid>
         <Textarea label="Description" autosize minRows={2} {...form.getInputProps('description')} />
+        <CustomFieldsSection entity="account" form={form} title="Custom fields" />
         <Group justify="flex-end" mt="sm">
           <Button variant="default" onClick={onCancel}>
             Cancel

@@ -7,6 +7,7 @@ import type { Account, Contact, Deal } from '../../api/types';
 import { usePermissions, useWorkspace } from '../../auth/session';
 import { AuditHistory } from '../../components/AuditHistory';
 import { HealthBadge, StageBadge, StatusBadge } from '../../components/badges';
+import { CustomFieldValues } from '../../components/CustomFieldValue';
 import { RecordMenu } from '../../components/DeleteRecord';
 import { FieldList, SectionCard } from '../../components/FieldList';
 import { Person } from '../../components/people';
@@ -91,31 +92,34 @@ export function AccountPage() {
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
-          <SectionCard title="Details">
-            <FieldList
-              fields={[
-                { label: 'Health', value: <HealthBadge health={a.health} /> },
-                { label: 'Owner', value: <Person id={a.ownerId} /> },
-                { label: 'Industry', value: a.industry },
-                { label: 'Company size', value: a.companySize },
-                { label: 'Revenue', value: a.annualRevenue && formatMoney(a.annualRevenue, ws.currency) },
-                { label: 'Lifecycle', value: a.lifecycleStage },
-                { label: 'Phone', value: a.phone },
-                {
-                  label: 'Website',
-                  value: a.website && (
-                    <Anchor href={a.website} target="_blank" size="sm">
-                      {a.website}
-                    </Anchor>
-                  ),
-                },
-                { label: 'Tax id', value: a.taxId },
-                { label: 'Address', value: address },
-                { label: 'Description', value: a.description },
-                { label: 'Created', value: formatDateTime(a.createdAt) },
-              ]}
-            />
-          </SectionCard>
+          <Stack gap="md">
+            <SectionCard title="Details">
+              <FieldList
+                fields={[
+                  { label: 'Health', value: <HealthBadge health={a.health} /> },
+                  { label: 'Owner', value: <Person id={a.ownerId} /> },
+                  { label: 'Industry', value: a.industry },
+                  { label: 'Company size', value: a.companySize },
+                  { label: 'Revenue', value: a.annualRevenue && formatMoney(a.annualRevenue, ws.currency) },
+                  { label: 'Lifecycle', value: a.lifecycleStage },
+                  { label: 'Phone', value: a.phone },
+                  {
+                    label: 'Website',
+                    value: a.website && (
+                      <Anchor href={a.website} target="_blank" size="sm">
+                        {a.website}
+                      </Anchor>
+                    ),
+                  },
+                  { label: 'Tax id', value: a.taxId },
+                  { label: 'Address', value: address },
+                  { label: 'Description', value: a.description },
+                  { label: 'Created', value: formatDateTime(a.createdAt) },
+                ]}
+              />
+            </SectionCard>
+            <CustomFieldValues entity="account" values={a.customFields} />
+          </Stack>
         </Grid.Col>
       </Grid>
       <Drawer

@@ -16,6 +16,12 @@ import { api } from '../../api/client';
 import { useSaveRecord } from '../../api/hooks';
 import type { Contact } from '../../api/types';
 import { ConflictAlert, useConflict } from '../../components/Conflict';
+import {
+  CustomFieldsSection,
+  type CustomValues,
+  useCustomBody,
+  withCustom,
+} from '../../components/CustomFieldInput';
 import { MemberSelect } from '../../components/people';
 import { RecordPicker } from '../../components/RecordPicker';
 import { CONTACT_STATUSES, INFLUENCE, LEAD_SOURCES } from '../../lib/constants';
@@ -29,8 +35,9 @@ type Props = { contact?: Contact; onSaved: (c: Contact) => void; onCancel: () =>
 export function ContactForm({ contact, onSaved, onCancel }: Props) {
   const qc = useQueryClient();
   const save = useSaveRecord<Contact>('contacts', contact?.id ?? '', ['leads']);
-  const form = useForm<ContactFormValues>({
-    initialValues: contactValues(contact),
+  const contactCustom = useCustomBody('contact');
+  const form = useForm<ContactFormValues & { customFields?: CustomValues }>({
+    initialValues: { ...contactValues(contact), customFields: { ...contact?.customFields } },
     validate: {
       ...contactRules,
       lastName: (_v, v) =>
@@ -51,12 +58,14 @@ export function ContactForm({ contact, onSaved, onCancel }: Props) {
 
   const submit = form.onSubmit(async (values) => {
     const { emails, phones, addresses, mapField } = contactLists(values);
-    const { emails: _e, phones: _p, addresses: _a, ...scalars } = values;
+    const { emails: _e, phones: _p, addresses: _a, customFields, ...scalars } = values;
     try {
       if (contact) {
         const initial = contactValues(contact);
         const { emails: _ie, phones: _ip, addresses: _ia, ...initialScalars } = initial;
-        const body = changedBody(scalars, initialScalars);
+        const body = withCustom(changedBody(scalars, initialScalars), {
+          customFields: contactCustom(customFields, contact.customFields),
+        });
         const before = contactLists(initial);
         if (JSON.stringify(emails) !== JSON.stringify(before.emails)) body.emails = emails;
         if (JSON.stringify(phones) !== JSON.stringify(before.phones)) body.phones = phones;
@@ -66,7 +75,12 @@ export function ContactForm({ contact, onSaved, onCancel }: Props) {
         notifications.show({ color: 'green', message: 'Contact saved' });
         onSaved(res.data);
       } else {
-        const body = { ...createBody(scalars), emails, phones, addresses };
+        const body = {
+          ...withCustom(createBody(scalars), { customFields: contactCustom(customFields) }),
+          emails,
+          phones,
+          addresses,
+        };
         const created = await api.post<Contact>('/contacts', body);
         void qc.invalidateQueries({ queryKey: ['contacts'] });
         void qc.invalidateQueries({ queryKey: ['leads'] });
@@ -137,6 +151,7 @@ export function ContactForm({ contact, onSaved, onCancel }: Props) {
             {...form.getInputProps('doNotContact', { type: 'checkbox' })}
           />
         </Group>
+        <CustomFieldsSection entity="contact" form={form} title="Custom fields" />
         <Group justify="flex-end" mt="sm">
           <Button variant="default" onClick={onCancel}>
             Cancel

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import { api } from '../../api/client';
 import type { Account, Contact } from '../../api/types';
+import { CustomFieldValues } from '../../components/CustomFieldValue';
 import { FieldList, SectionCard } from '../../components/FieldList';
 import { Person } from '../../components/people';
 import { formatDate, formatDateTime, labelize } from '../../lib/format';
@@ -112,6 +113,11 @@ export function ContactSidebar({ contact: c }: { contact: Contact }) {
           ]}
         />
       </SectionCard>
+      <CustomFieldValues
+        entity="contact"
+        values={c.customFields}
+        note="Shared by all leads of this contact"
+      />
     </Stack>
   );
 }

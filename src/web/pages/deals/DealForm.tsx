@@ -8,6 +8,12 @@ import { useSaveRecord } from '../../api/hooks';
 import type { Deal } from '../../api/types';
 import { useWorkspace } from '../../auth/session';
 import { ConflictAlert, useConflict } from '../../components/Conflict';
+import {
+  CustomFieldsSection,
+  type CustomValues,
+  useCustomBody,
+  withCustom,
+} from '../../components/CustomFieldInput';
 import { MemberSelect } from '../../components/people';
 import { RecordPicker } from '../../components/RecordPicker';
 import { StageSelect } from '../../components/StageSelect';
@@ -53,8 +59,9 @@ export function DealForm({
   const qc = useQueryClient();
   const ws = useWorkspace();
   const save = useSaveRecord<Deal>('deals', deal?.id ?? '');
-  const form = useForm<DealFormValues>({
-    initialValues: dealValues(deal, ws.currency),
+  const dealCustom = useCustomBody('deal');
+  const form = useForm<DealFormValues & { customFields?: CustomValues }>({
+    initialValues: { ...dealValues(deal, ws.currency), customFields: { ...deal?.customFields } },
     validate: {
       name: (v) => (!v.trim() ? 'Is required' : null),
       currency: (v) => (!/^[A-Z]{3}$/.test(v.trim()) ? 'Must be an ISO 4217 code such as USD' : null),
@@ -65,16 +72,21 @@ export function DealForm({
     form.setValues(dealValues(fresh, ws.currency));
   });
 
-  const submit = form.onSubmit(async (values) => {
+  const submit = form.onSubmit(async ({ customFields, ...values }) => {
     try {
       if (deal) {
-        const body = changedBody(values, dealValues(deal, ws.currency));
+        const body = withCustom(changedBody(values, dealValues(deal, ws.currency)), {
+          customFields: dealCustom(customFields, deal.customFields),
+        });
         if (Object.keys(body).length === 0) return onSaved(deal);
         const res = await save.mutateAsync(body);
         notifications.show({ color: 'green', message: 'Deal saved' });
         onSaved(res.data);
       } else {
-        const created = await api.post<Deal>('/deals', createBody(values));
+        const created = await api.post<Deal>(
+          '/deals',
+          withCustom(createBody(values), { customFields: dealCustom(customFields) }),
+        );
         void qc.invalidateQueries({ queryKey: ['deals'] });
         onSaved(created);
       }
@@ -139,6 +151,7 @@ export function DealForm({
           <MemberSelect label="Owner" placeholder="Unassigned" {...sel(form.getInputProps('ownerId'))} />
         </SimpleGrid>
         <Textarea label="Description" autosize minRows={2} {...form.getInputProps('description')} />
+        <CustomFieldsSection entity="deal" form={form} title="Custom fields" />
         <Group justify="flex-end" mt="sm">
           <Button variant="default" onClick={onCancel}>
             Cancel

@@ -9,6 +9,7 @@ import type { Deal } from '../../api/types';
 import { usePermissions } from '../../auth/session';
 import { AuditHistory } from '../../components/AuditHistory';
 import { StageBadge } from '../../components/badges';
+import { CustomFieldValues } from '../../components/CustomFieldValue';
 import { RecordMenu } from '../../components/DeleteRecord';
 import { FieldList, SectionCard } from '../../components/FieldList';
 import { Person } from '../../components/people';
@@ -73,28 +74,31 @@ export function DealPage() {
           </SectionCard>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
-          <SectionCard title="Details">
-            <FieldList
-              fields={[
-                { label: 'Amount', value: formatMoney(d.amount, d.currency) },
-                { label: 'Stage', value: d.stageName },
-                { label: 'Forecast', value: d.forecastCategory && labelize(d.forecastCategory) },
-                { label: 'Close date', value: d.closeDate && formatDate(d.closeDate) },
-                { label: 'Owner', value: <Person id={d.ownerId} /> },
-                { label: 'Account', value: d.accountId && <RecordLink kind="accounts" id={d.accountId} /> },
-                {
-                  label: 'Contact',
-                  value: d.primaryContactId && <RecordLink kind="contacts" id={d.primaryContactId} />,
-                },
-                {
-                  label: 'From lead',
-                  value: d.originLeadId && <RecordLink kind="leads" id={d.originLeadId} />,
-                },
-                { label: 'Description', value: d.description },
-                { label: 'Created', value: formatDateTime(d.createdAt) },
-              ]}
-            />
-          </SectionCard>
+          <Stack gap="md">
+            <SectionCard title="Details">
+              <FieldList
+                fields={[
+                  { label: 'Amount', value: formatMoney(d.amount, d.currency) },
+                  { label: 'Stage', value: d.stageName },
+                  { label: 'Forecast', value: d.forecastCategory && labelize(d.forecastCategory) },
+                  { label: 'Close date', value: d.closeDate && formatDate(d.closeDate) },
+                  { label: 'Owner', value: <Person id={d.ownerId} /> },
+                  { label: 'Account', value: d.accountId && <RecordLink kind="accounts" id={d.accountId} /> },
+                  {
+                    label: 'Contact',
+                    value: d.primaryContactId && <RecordLink kind="contacts" id={d.primaryContactId} />,
+                  },
+                  {
+                    label: 'From lead',
+                    value: d.originLeadId && <RecordLink kind="leads" id={d.originLeadId} />,
+                  },
+                  { label: 'Description', value: d.description },
+                  { label: 'Created', value: formatDateTime(d.createdAt) },
+                ]}
+              />
+            </SectionCard>
+            <CustomFieldValues entity="deal" values={d.customFields} />
+          </Stack>
         </Grid.Col>
       </Grid>
       <Drawer

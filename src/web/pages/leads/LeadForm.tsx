@@ -17,6 +17,12 @@ import { api } from '../../api/client';
 import { useSaveRecord } from '../../api/hooks';
 import type { Lead } from '../../api/types';
 import { ConflictAlert, useConflict } from '../../components/Conflict';
+import {
+  CustomFieldsSection,
+  type CustomValues,
+  useCustomBody,
+  withCustom,
+} from '../../components/CustomFieldInput';
 import { MemberSelect } from '../../components/people';
 import { StageSelect } from '../../components/StageSelect';
 import { checkEmail, checkPhone, LEAD_SOURCES, PRIORITIES, TEMPERATURES } from '../../lib/constants';
@@ -78,8 +84,14 @@ type Props = {
 export function LeadForm({ lead, onSaved, onCancel }: Props) {
   const qc = useQueryClient();
   const save = useSaveRecord<Lead>('leads', lead?.id ?? '', ['contacts']);
-  const form = useForm<LeadFormValues>({
-    initialValues: leadValues(lead),
+  const leadCustom = useCustomBody('lead');
+  const contactCustom = useCustomBody('contact');
+  const form = useForm<LeadFormValues & { customFields?: CustomValues; contactCustomFields?: CustomValues }>({
+    initialValues: {
+      ...leadValues(lead),
+      customFields: { ...lead?.customFields },
+      contactCustomFields: { ...lead?.contactCustomFields },
+    },
     validate: {
       email: checkEmail,
       phone: checkPhone,
@@ -102,16 +114,20 @@ export function LeadForm({ lead, onSaved, onCancel }: Props) {
     form.resetDirty(leadValues(fresh));
   });
 
-  const submit = form.onSubmit(async (values) => {
+  const submit = form.onSubmit(async ({ customFields, contactCustomFields, ...values }) => {
+    const custom = (initial?: Lead) => ({
+      customFields: leadCustom(customFields, initial?.customFields),
+      contactCustomFields: contactCustom(contactCustomFields, initial?.contactCustomFields),
+    });
     try {
       if (lead) {
-        const body = changedBody(values, leadValues(lead));
+        const body = withCustom(changedBody(values, leadValues(lead)), custom(lead));
         if (Object.keys(body).length === 0) return onSaved(lead);
         const res = await save.mutateAsync(body);
         notifications.show({ color: 'green', message: 'Lead saved' });
         onSaved(res.data);
       } else {
-        const created = await api.post<Lead>('/leads', createBody(values));
+        const created = await api.post<Lead>('/leads', withCustom(createBody(values), custom()));
         void qc.invalidateQueries({ queryKey: ['leads'] });
         void qc.invalidateQueries({ queryKey: ['contacts'] });
         onSaved(created);
@@ -134,6 +150,12 @@ export function LeadForm({ lead, onSaved, onCancel }: Props) {
           <TextInput label="Company" {...form.getInputProps('company')} />
           <TextInput label="Job title" {...form.getInputProps('jobTitle')} />
         </SimpleGrid>
+        <CustomFieldsSection
+          entity="contact"
+          path="contactCustomFields"
+          form={form}
+          title="Contact fields (shared by all leads of the contact)"
+        />
         <Divider label="Lead" labelPosition="left" />
         <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }} spacing="sm">
           <TextInput label="Title" placeholder="e.g. Kitchen remodel" {...form.getInputProps('title')} />
@@ -178,6 +200,7 @@ export function LeadForm({ lead, onSaved, onCancel }: Props) {
           <TextInput label="Budget range" {...form.getInputProps('budgetRange')} />
           <TextInput label="Timeline" placeholder="e.g. this quarter" {...form.getInputProps('timeline')} />
         </SimpleGrid>
+        <CustomFieldsSection entity="lead" form={form} title="Lead fields" />
         <Group justify="flex-end" mt="sm">
           <Button variant="default" onClick={onCancel}>
             Cancel

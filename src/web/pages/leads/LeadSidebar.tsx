@@ -2,6 +2,7 @@ import { Stack, Text } from '@mantine/core';
 import type { Lead } from '../../api/types';
 import { useWorkspace } from '../../auth/session';
 import { PriorityBadge, StatusBadge, TemperatureBadge } from '../../components/badges';
+import { CustomFieldValues } from '../../components/CustomFieldValue';
 import { FieldList, SectionCard } from '../../components/FieldList';
 import { Person } from '../../components/people';
 import { formatDate, formatDateTime, formatMoney, labelize } from '../../lib/format';
@@ -33,6 +34,14 @@ export function LeadSidebar({ lead }: { lead: Lead }) {
           ]}
         />
       </SectionCard>
+      <CustomFieldValues entity="lead" values={lead.customFields} title="Lead fields" />
+      <CustomFieldValues
+        entity="contact"
+        values={lead.contactCustomFields}
+        title="Contact fields"
+        note="From the contact: shared by all its leads"
+        testId="custom-values-inherited"
+      />
       <LeadContactsCard leadId={lead.id} />
     </Stack>
   );
