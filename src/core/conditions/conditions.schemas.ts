@@ -223,7 +223,12 @@ const conditionNode: z.ZodType<Condition> = z.lazy(() =>
 export const conditionSchema = z
   .preprocess((input, ctx) => {
     for (const e of conditionShapeErrors(input))
-      ctx.addIssue({ code: 'custom', message: e.reason, path: e.field ? e.field.split('.') : [], input });
+      ctx.addIssue({
+        code: 'custom',
+        message: e.reason,
+        path: e.field ? e.field.split('.').map((p) => (/^[0-9]+$/.test(p) ? Number(p) : p)) : [],
+        input,
+      });
     return input;
   }, conditionNode)
   .describe(
