@@ -21,8 +21,12 @@ import { type Compared, type Decision, decide } from './rule-eval.js';
 
 export type Candidate = Compared & { id: string; reasons: ReturnType<typeof reasonsOf> };
 
-/** Most candidates a single check compares (blocks are small; this bounds a pathological one). */
-const MAX_CANDIDATES = 300;
+/**
+ * Most candidates a single check compares: the ones sharing the most blocking keys (a true duplicate
+ * shares several families at once; a namesake in the same postcode one or two), exact email or phone
+ * matches first. Bounds the work when blocks are large (a common name in a big city).
+ */
+const MAX_CANDIDATES = 40;
 /** Accounts: the best few by name similarity (many names share trigrams with a short query). */
 const MAX_ACCOUNT_CANDIDATES = 25;
 
@@ -75,6 +79,10 @@ export async function findContactCandidates(
         sql`${contacts.deletedAt} is null`,
         excludeId ? sql`${contacts.id} <> ${excludeId}` : undefined,
       ),
+    )
+    .orderBy(
+      ...(exact.length ? [sql`(${sql.join(exact, sql` or `)}) desc`] : []),
+      sql`cardinality(array(select unnest(${contacts.matchKeys}) intersect select unnest(${textArray(keys)}))) desc`,
     )
     .limit(MAX_CANDIDATES);
   return rows.map((r) => {
