@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateCustomValues } from '../src/core/custom-fields/custom-values.js';
 import { newId } from '../src/core/shared/ids.js';
 import { type Session, type TestApp, testApp } from './app.js';
 import { DB_KINDS } from './db.js';
@@ -752,6 +753,56 @@ describe.each(DB_KINDS)('custom fields on %s', (kind) => {
       expect(rows.map((r) => r.contactCustomFields.household)).toEqual([2, 3]);
       const desc = await walk(lc, '/api/v1/leads?sort=-custom.household', 2);
       expect(desc.slice(0, 3).map((r) => r.contactCustomFields.household)).toEqual([3, 2, 1]);
+    });
+  });
+
+  describe('validateCustomValues (the service other features call)', () => {
+    it('validates appointment-level values, though appointments have no resource yet', async () => {
+      await define({
+        entity: 'appointment',
+        key: 'visit_rating',
+        type: 'select',
+        options: opts('good', 'bad'),
+        required: true,
+      });
+      await define({ entity: 'appointment', key: 'quote_total', type: 'money' });
+      const ctx = { workspaceId: s.workspaceId, userId: s.userId, apiKeyId: null, role: 'owner' as const };
+      const db = t.handle.db;
+      expect(
+        await validateCustomValues(db, ctx, 'appointment', { visit_rating: 'good', quote_total: 12.5 }),
+      ).toEqual({
+        visit_rating: 'good',
+        quote_total: '12.5',
+      });
+      await expect(validateCustomValues(db, ctx, 'appointment', {})).rejects.toMatchObject({
+        code: 'validation_failed',
+        errors: [{ field: 'customFields.visit_rating', reason: 'is required' }],
+      });
+      await expect(
+        validateCustomValues(db, ctx, 'appointment', { visit_rating: 'meh', nope: 1 }, { field: 'outcome' }),
+      ).rejects.toMatchObject({
+        errors: [
+          { field: 'outcome.visit_rating', reason: 'must be one of: good, bad' },
+          { field: 'outcome.nope', reason: 'is not a custom field of appointments' },
+        ],
+      });
+      // Update: merges into the stored values; removing a required one is refused.
+      const current = { visit_rating: 'bad', quote_total: '5' };
+      expect(await validateCustomValues(db, ctx, 'appointment', { quote_total: null }, { current })).toEqual({
+        visit_rating: 'bad',
+      });
+      await expect(
+        validateCustomValues(db, ctx, 'appointment', { visit_rating: null }, { current }),
+      ).rejects.toMatchObject({ errors: [{ field: 'customFields.visit_rating', reason: 'is required' }] });
+      // Another workspace's ctx sees none of these definitions.
+      const other = await t.signup('Appt');
+      const octx = { ...ctx, workspaceId: other.workspaceId, userId: other.userId };
+      expect(await validateCustomValues(db, octx, 'appointment', {})).toEqual({});
+      await expect(
+        validateCustomValues(db, octx, 'appointment', { visit_rating: 'good' }),
+      ).rejects.toMatchObject({
+        errors: [{ field: 'customFields.visit_rating', reason: 'is not a custom field of appointments' }],
+      });
     });
   });
 

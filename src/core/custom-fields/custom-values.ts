@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Db, isTransaction } from '../db/client.js';
 import { customFieldDefinitions } from '../db/schema/index.js';
@@ -35,14 +35,17 @@ export const definitionsChanged = (): void => {
   generation += 1;
 };
 
-/** The entity's definitions (archived ones included, flagged), in form order. */
+/**
+ * The entity's definitions (archived ones included, flagged), in form order. One query reads every
+ * entity's (a lead write needs the lead's and its contact's), cached for the rest of the transaction.
+ */
 export async function loadDefinitions(db: Db, ctx: Ctx, entity: CustomFieldEntity): Promise<FieldDef[]> {
   let cache = isTransaction(db) ? perTx.get(db) : undefined;
   if (cache && cache.generation !== generation) cache = undefined;
-  const hit = cache?.byEntity.get(entity);
-  if (hit) return hit;
+  if (cache) return cache.byEntity.get(entity) ?? [];
   const rows = await db
     .select({
+      entity: customFieldDefinitions.entity,
       key: customFieldDefinitions.key,
       label: customFieldDefinitions.label,
       type: customFieldDefinitions.type,
@@ -52,27 +55,24 @@ export async function loadDefinitions(db: Db, ctx: Ctx, entity: CustomFieldEntit
       position: customFieldDefinitions.position,
     })
     .from(customFieldDefinitions)
-    .where(
-      and(eq(customFieldDefinitions.workspaceId, ctx.workspaceId), eq(customFieldDefinitions.entity, entity)),
-    )
+    .where(eq(customFieldDefinitions.workspaceId, ctx.workspaceId))
     .orderBy(asc(customFieldDefinitions.position), asc(customFieldDefinitions.key));
-  const defs: FieldDef[] = rows.map((r) => ({
-    key: r.key,
-    label: r.label,
-    type: r.type,
-    options: r.options ?? [],
-    required: r.required,
-    archived: r.deletedAt !== null,
-    position: r.position,
-  }));
-  if (isTransaction(db)) {
-    if (!cache) {
-      cache = { generation, byEntity: new Map() };
-      perTx.set(db, cache);
-    }
-    cache.byEntity.set(entity, defs);
+  const byEntity = new Map<CustomFieldEntity, FieldDef[]>();
+  for (const r of rows) {
+    const list = byEntity.get(r.entity) ?? [];
+    list.push({
+      key: r.key,
+      label: r.label,
+      type: r.type,
+      options: r.options ?? [],
+      required: r.required,
+      archived: r.deletedAt !== null,
+      position: r.position,
+    });
+    byEntity.set(r.entity, list);
   }
-  return defs;
+  if (isTransaction(db)) perTx.set(db, { generation, byEntity });
+  return byEntity.get(entity) ?? [];
 }
 
 type Checked = { value: unknown } | { reason: string };
