@@ -154,7 +154,7 @@ describe.skipIf(skipBrowser)('web app in Chromium', () => {
     await visible(page.getByTestId('lead-contact').getByText('grace.hopper@navy.mil'));
 
     // Edit: an invalid phone is rejected by the server and shown on the phone field; then saved.
-    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
     const edit = page.getByRole('dialog', { name: 'Edit lead' });
     const phone = edit.getByLabel('Phone', { exact: true });
     await phone.fill('12345');
@@ -197,7 +197,7 @@ describe.skipIf(skipBrowser)('web app in Chromium', () => {
   it('tells the user when someone else saved the lead first (412) and reloads it', async () => {
     const leadUrl = page.url().split('?')[0]!;
     const leadId = leadUrl.split('/').pop()!;
-    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
     const edit = page.getByRole('dialog', { name: 'Edit lead' });
     await edit.getByLabel('Title', { exact: true }).fill('COBOL compiler rollout, phase 2');
     // Meanwhile someone else changes the lead.
@@ -283,7 +283,7 @@ describe.skipIf(skipBrowser)('web app in Chromium', () => {
     expect(await viewer.getByRole('button', { name: 'New lead' }).count()).toBe(0);
     await viewer.getByTestId('leads-table').getByRole('link', { name: 'Grace Hopper' }).first().click();
     await visible(viewer.getByTestId('timeline'));
-    expect(await viewer.getByRole('button', { name: 'Edit' }).count()).toBe(0);
+    expect(await viewer.getByRole('button', { name: 'Edit', exact: true }).count()).toBe(0);
     expect(await viewer.getByTestId('activity-composer').count()).toBe(0);
     await viewer.goto('/settings/api-keys');
     await visible(viewer.getByText('Admins only'));
