@@ -55,8 +55,9 @@ export type EmResult = { model: Model; iterations: number; converged: boolean; u
 /**
  * Estimates m, u and λ from comparison vectors with EM. Vectors are grouped into distinct patterns
  * first (a scan of 100k contacts has far fewer patterns than pairs). Guards against the degenerate
- * solutions EM can drift to: a field whose estimated top-level ratio m/u is below 1, or whose top
- * level got no m mass, keeps its default parameters; λ stays within [1e-4, 0.9].
+ * solutions EM can drift to: a field whose estimated top-level ratio m/u is below 2, whose m puts
+ * more than half of the matches on "different", or that was never compared keeps its default
+ * parameters; λ stays within [1e-4, 0.9].
  */
 export function estimateEm(
   defaults: Model,
@@ -133,7 +134,9 @@ export function estimateEmPatterns(
   model.fields = model.fields.map((fm, f) => {
     const top = fm.m.length - 1;
     const seen = pats.some((p) => p.levels[f]! > 0);
-    if (!seen || fm.m[top]! / fm.u[top]! < 1 || fm.m[1]! / fm.u[1]! > 1) {
+    // Implausible for a match class: true duplicates that disagree on a field more often than not, or
+    // whose full agreement is barely more likely than among non-matches (EM drifting to "namesakes").
+    if (!seen || fm.m[top]! / fm.u[top]! < 2 || fm.m[1]! > 0.5 || fm.m[1]! / fm.u[1]! > 1) {
       usedDefaults.push(fm.field);
       return defaults.fields[f]!;
     }

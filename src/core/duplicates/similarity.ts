@@ -133,9 +133,23 @@ export function numericCloseness(a: number, b: number): number {
  * Name similarity robust to word order and extra words: the best Jaro-Winkler of the whole strings or
  * of their words sorted ("van der berg anna" vs "anna van der berg").
  */
+const memo = new Map<string, number>();
+const MEMO_MAX = 200_000;
+
 export function nameSimilarity(a: string, b: string): number {
   if (!a || !b) return 0;
   if (a === b) return 1;
+  // Scans compare the same few thousand names, streets and cities over and over: remember results.
+  const key = a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit;
+  const v = nameSimilarityUncached(a, b);
+  if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(key, v);
+  return v;
+}
+
+function nameSimilarityUncached(a: string, b: string): number {
   const sa = a.split(' ').sort().join(' ');
   const sb = b.split(' ').sort().join(' ');
   return Math.max(jaroWinkler(a, b), jaroWinkler(sa, sb));
