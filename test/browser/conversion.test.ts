@@ -40,6 +40,12 @@ describe.skipIf(skipBrowser)('lead page: contact edited in place, conversion wit
       dealValue: '12500',
     });
     await api('post', '/api/v1/accounts', { name: 'Navy Yard Incorporated', domain: 'navyyard.example' });
+    await api('post', '/api/v1/custom-fields', {
+      entity: 'contact',
+      key: 'segment',
+      label: 'Segment',
+      type: 'text',
+    });
     await page.goto(`/leads/${lead.id}`);
     const card = page.getByTestId('lead-contact');
     await visible(card.getByText('grace@navyyard.example'));
@@ -48,6 +54,7 @@ describe.skipIf(skipBrowser)('lead page: contact edited in place, conversion wit
     await card.getByRole('button', { name: 'Edit contact' }).click();
     const form = page.getByRole('form', { name: 'Edit contact' });
     await form.getByLabel('Job title').fill('Rear Admiral');
+    await form.getByLabel('Segment').fill('Government');
     await form.getByLabel('Phone').fill('12345');
     await form.getByRole('button', { name: 'Save contact' }).click();
     await visible(form.getByText(/not a valid phone number/i));
@@ -56,7 +63,12 @@ describe.skipIf(skipBrowser)('lead page: contact edited in place, conversion wit
     await visible(card.getByText('+14155550199'));
     await visible(card.getByText('Rear Admiral'));
     const contact = await api('get', `/api/v1/contacts/${lead.contactId}`);
-    expect(contact).toMatchObject({ jobTitle: 'Rear Admiral', phone: '+14155550199' });
+    expect(contact).toMatchObject({
+      jobTitle: 'Rear Admiral',
+      phone: '+14155550199',
+      customFields: { segment: 'Government' },
+    });
+    await visible(page.getByTestId('custom-values-inherited').getByText('Government'));
 
     // Convert: the preview shows the account matched by domain and the new deal.
     await page.getByRole('button', { name: 'Convert' }).click();

@@ -193,11 +193,14 @@ export function CustomFieldsSection({
   form,
   path = 'customFields',
   title,
+  cols = { base: 1, sm: 2, md: 3 },
 }: {
   entity: CustomFieldEntity;
   form: FormLike;
   path?: string;
   title: string;
+  /** Columns of inputs (one in narrow places such as a sidebar card). */
+  cols?: number | Record<string, number>;
 }) {
   const { data: defs } = useCustomFields(entity);
   const values = (form.getValues()[path] ?? {}) as CustomValues;
@@ -211,7 +214,7 @@ export function CustomFieldsSection({
   return (
     <>
       <Divider label={title} labelPosition="left" />
-      <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }} spacing="sm" data-testid={`custom-fields-${entity}`}>
+      <SimpleGrid cols={cols} spacing="sm" data-testid={`custom-fields-${entity}`}>
         {defs.map((d) => (
           <CustomFieldInput
             key={d.id}

@@ -8,6 +8,12 @@ import { useSaveRecord } from '../../api/hooks';
 import type { Lead } from '../../api/types';
 import { usePermissions } from '../../auth/session';
 import { ConflictAlert, useConflict } from '../../components/Conflict';
+import {
+  CustomFieldsSection,
+  type CustomValues,
+  useCustomBody,
+  withCustom,
+} from '../../components/CustomFieldInput';
 import { FieldList, SectionCard } from '../../components/FieldList';
 import { checkEmail, checkPhone } from '../../lib/constants';
 import { changedBody, showApiError, txt } from '../../lib/forms';
@@ -19,16 +25,19 @@ const contactValues = (l: Lead) => ({
   phone: txt(l.phone),
   company: txt(l.company),
   jobTitle: txt(l.jobTitle),
+  contactCustomFields: { ...l.contactCustomFields } as CustomValues,
 });
 
 /**
  * The lead's contact, editable in place. The fields are the contact's (there is no copy on the
- * lead): saving writes them to the contact, so every lead of the contact shows the change.
+ * lead): saving writes them, and the contact's custom fields, to the contact, so every lead of the
+ * contact shows the change.
  */
 export function LeadContactCard({ lead }: { lead: Lead }) {
   const { canWrite } = usePermissions();
   const [editing, setEditing] = useState(false);
   const save = useSaveRecord<Lead>('leads', lead.id, ['contacts']);
+  const contactCustom = useCustomBody('contact');
   const form = useForm({
     mode: 'controlled',
     initialValues: contactValues(lead),
@@ -43,8 +52,11 @@ export function LeadContactCard({ lead }: { lead: Lead }) {
     form.setValues(contactValues(lead));
     setEditing(true);
   };
-  const submit = form.onSubmit(async (values) => {
-    const body = changedBody(values, contactValues(lead));
+  const submit = form.onSubmit(async ({ contactCustomFields, ...values }) => {
+    const { contactCustomFields: initialCustom, ...initial } = contactValues(lead);
+    const body = withCustom(changedBody(values, initial), {
+      contactCustomFields: contactCustom(contactCustomFields, initialCustom),
+    });
     if (Object.keys(body).length === 0) return setEditing(false);
     try {
       await save.mutateAsync(body);
@@ -91,6 +103,13 @@ export function LeadContactCard({ lead }: { lead: Lead }) {
             <TextInput label="Phone" size="xs" {...form.getInputProps('phone')} />
             <TextInput label="Company" size="xs" {...form.getInputProps('company')} />
             <TextInput label="Job title" size="xs" {...form.getInputProps('jobTitle')} />
+            <CustomFieldsSection
+              entity="contact"
+              form={form}
+              path="contactCustomFields"
+              title="Contact fields (shared by all its leads)"
+              cols={1}
+            />
             <Group justify="flex-end" gap="xs">
               <Button variant="default" size="xs" onClick={() => setEditing(false)}>
                 Cancel
