@@ -75,20 +75,37 @@ export function contactProfile(c: ContactLike): ContactProfile {
  * - `xn:` one name code + house number, `xt:` one name code + street code (a wrong postcode as well);
  * - `np:` house number + postcode, `ns:` house number + street code (both names damaged);
  * - `xo:` one name code + company.
- * Name codes are Double Metaphone of the canonical given name and of the surname.
+ * Name codes are Double Metaphone of the canonical given name and of the surname. A scan uses these
+ * families in memory; the stored keys (`use = 'lookup'`, checks on write) narrow `xp` and `xt` with
+ * the initial of the other name part.
  */
-export function contactKeys(p: ContactProfile): string[] {
+export function contactKeys(p: ContactProfile, use: 'scan' | 'lookup' = 'scan'): string[] {
   const keys = new Set<string>();
   for (const e of p.emails) keys.add(`e:${e}`);
   for (const ph of p.phones) keys.add(`p:${ph}`);
   const codes = [...new Set([p.givenCode, p.surnameCode].filter(Boolean))];
   if (p.givenCode && p.surnameCode) keys.add(`n:${[p.givenCode, p.surnameCode].sort().join('|')}`);
   const streetCode = phoneticKey(p.street.split(' ')[0] ?? '');
-  for (const c of codes) {
-    if (p.postcode) keys.add(`xp:${c}|${p.postcode}`);
-    if (p.streetNumber) keys.add(`xn:${c}|${p.streetNumber}`);
-    if (p.company) keys.add(`xo:${c}|${p.company}`);
-    if (streetCode) keys.add(`xt:${c}|${streetCode}`);
+  if (use === 'scan')
+    for (const c of codes) {
+      if (p.postcode) keys.add(`xp:${c}|${p.postcode}`);
+      if (p.streetNumber) keys.add(`xn:${c}|${p.streetNumber}`);
+      if (p.company) keys.add(`xo:${c}|${p.company}`);
+      if (streetCode) keys.add(`xt:${c}|${streetCode}`);
+    }
+  else {
+    // Stored keys serve single-record lookups, which read every row of every shared key from the heap:
+    // the postcode and street families also carry the initial of the other name part (symmetric under a
+    // swap), so a block is the namesakes of one street or postcode, not everyone with that first name.
+    const parts: [string, string][] = [];
+    if (p.givenCode) parts.push([p.givenCode, p.surname[0] ?? '']);
+    if (p.surnameCode) parts.push([p.surnameCode, p.given[0] ?? '']);
+    for (const [c, initial] of parts) {
+      if (p.postcode) keys.add(`xpi:${c}|${p.postcode}|${initial}`);
+      if (p.streetNumber) keys.add(`xn:${c}|${p.streetNumber}`);
+      if (p.company) keys.add(`xo:${c}|${p.company}`);
+      if (streetCode) keys.add(`xti:${c}|${streetCode}|${initial}`);
+    }
   }
   if (p.streetNumber && p.postcode) keys.add(`np:${p.streetNumber}|${p.postcode}`);
   if (p.streetNumber && streetCode) keys.add(`ns:${p.streetNumber}|${streetCode}`);
@@ -98,5 +115,5 @@ export function contactKeys(p: ContactProfile): string[] {
 /** The stored match columns of a contact: blocking keys (GIN) and its normalized full name (trigram). */
 export function contactMatchColumns(c: ContactLike): { matchKeys: string[]; matchName: string } {
   const p = contactProfile(c);
-  return { matchKeys: contactKeys(p), matchName: [p.given, p.surname].filter(Boolean).join(' ') };
+  return { matchKeys: contactKeys(p, 'lookup'), matchName: [p.given, p.surname].filter(Boolean).join(' ') };
 }

@@ -54,7 +54,7 @@ export async function findContactCandidates(
   excludeId?: string,
 ): Promise<Candidate[]> {
   const p = contactProfile(like);
-  const keys = contactKeys(p);
+  const keys = contactKeys(p, 'lookup');
   if (!keys.length) return [];
   // Emails and phones also through their own indexes: found even before match keys are computed.
   const exact = [

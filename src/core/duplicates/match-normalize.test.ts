@@ -143,7 +143,7 @@ describe('matching', () => {
       join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'febrl', 'dataset1.csv'),
     );
     const profiles = records.map((r) => contactProfile(r.input as never));
-    const { pairs } = candidatePairs(profiles.map(contactKeys));
+    const { pairs } = candidatePairs(profiles.map((p) => contactKeys(p)));
     const cmp = { fields: CONTACT_FIELDS, keys: contactKeys, compare: compareContacts, model: CONTACT_MODEL };
     const scored = scoreCandidates(cmp, profiles, pairs, 0.9);
     const ids = records.map((_, i) => `id${i}`);

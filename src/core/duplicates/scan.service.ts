@@ -115,7 +115,7 @@ async function loadAccounts(db: Db, ctx: Ctx) {
 
 const CONTACT_CMP: Comparator<ReturnType<typeof contactProfile>> = {
   fields: CONTACT_FIELDS,
-  keys: contactKeys,
+  keys: (p) => contactKeys(p),
   compare: compareContacts,
   model: CONTACT_MODEL,
 };
