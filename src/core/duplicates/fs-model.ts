@@ -142,5 +142,15 @@ export function estimateEmPatterns(
     }
     return fm;
   });
+  // λ must agree with the parameters finally used: refit it alone when some fields fell back.
+  if (usedDefaults.length)
+    for (let k = 0; k < 100; k++) {
+      let g = 0;
+      for (const p of pats) g += posterior(model, p.levels) * p.n;
+      const lambda = Math.min(0.9, Math.max(1e-4, g / pairCount));
+      const done = Math.abs(lambda - model.lambda) < 1e-6;
+      model.lambda = lambda;
+      if (done) break;
+    }
   return { model, iterations, converged, usedDefaults };
 }
