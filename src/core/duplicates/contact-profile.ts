@@ -86,31 +86,34 @@ export function contactKeys(p: ContactProfile, use: 'scan' | 'lookup' = 'scan'):
   const codes = [...new Set([p.givenCode, p.surnameCode].filter(Boolean))];
   if (p.givenCode && p.surnameCode) keys.add(`n:${[p.givenCode, p.surnameCode].sort().join('|')}`);
   const streetCode = phoneticKey(p.street.split(' ')[0] ?? '');
+  // The postcode and street families come twice: wide (a name code and the place) and narrowed by the
+  // initial of the other name part (symmetric under a swap). Stored keys serve single-record lookups,
+  // which read every row of every shared key from the heap, so they hold only the narrow ones; a scan
+  // (in memory) uses a wide block while it is small (`REFINE_AT`), the narrow ones when it is not — a
+  // big wide block is everyone with that first name in a big city, not a useful candidate set.
+  const parts: [string, string][] = [];
+  if (p.givenCode) parts.push([p.givenCode, p.surname[0] ?? '']);
+  if (p.surnameCode) parts.push([p.surnameCode, p.given[0] ?? '']);
+  for (const [c, initial] of parts) {
+    if (p.postcode) keys.add(`xpi:${c}|${p.postcode}|${initial}`);
+    if (p.streetNumber) keys.add(`xn:${c}|${p.streetNumber}`);
+    if (p.company) keys.add(`xo:${c}|${p.company}`);
+    if (streetCode) keys.add(`xti:${c}|${streetCode}|${initial}`);
+  }
   if (use === 'scan')
     for (const c of codes) {
       if (p.postcode) keys.add(`xp:${c}|${p.postcode}`);
-      if (p.streetNumber) keys.add(`xn:${c}|${p.streetNumber}`);
-      if (p.company) keys.add(`xo:${c}|${p.company}`);
       if (streetCode) keys.add(`xt:${c}|${streetCode}`);
     }
-  else {
-    // Stored keys serve single-record lookups, which read every row of every shared key from the heap:
-    // the postcode and street families also carry the initial of the other name part (symmetric under a
-    // swap), so a block is the namesakes of one street or postcode, not everyone with that first name.
-    const parts: [string, string][] = [];
-    if (p.givenCode) parts.push([p.givenCode, p.surname[0] ?? '']);
-    if (p.surnameCode) parts.push([p.surnameCode, p.given[0] ?? '']);
-    for (const [c, initial] of parts) {
-      if (p.postcode) keys.add(`xpi:${c}|${p.postcode}|${initial}`);
-      if (p.streetNumber) keys.add(`xn:${c}|${p.streetNumber}`);
-      if (p.company) keys.add(`xo:${c}|${p.company}`);
-      if (streetCode) keys.add(`xti:${c}|${streetCode}|${initial}`);
-    }
-  }
   if (p.streetNumber && p.postcode) keys.add(`np:${p.streetNumber}|${p.postcode}`);
   if (p.streetNumber && streetCode) keys.add(`ns:${p.streetNumber}|${streetCode}`);
   return [...keys];
 }
+
+/** Scans: the largest block of a wide key (`xp:`, `xt:`) that is still used; its narrow keys cover the rest. */
+export const REFINE_AT = 8;
+export const contactMaxBlock = (key: string): number | undefined =>
+  key.startsWith('xp:') || key.startsWith('xt:') ? REFINE_AT : undefined;
 
 /** The stored match columns of a contact: blocking keys (GIN) and its normalized full name (trigram). */
 export function contactMatchColumns(c: ContactLike): { matchKeys: string[]; matchName: string } {

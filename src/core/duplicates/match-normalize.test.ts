@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pairQuality, readFebrl } from '../../../bench/duplicates.js';
 import { CONTACT_FIELDS, CONTACT_MODEL, compareContacts } from './contact-compare.js';
-import { contactKeys, contactProfile } from './contact-profile.js';
+import { contactKeys, contactMaxBlock, contactProfile } from './contact-profile.js';
 import { estimateEm, posterior } from './fs-model.js';
 import {
   foldText,
@@ -143,7 +143,11 @@ describe('matching', () => {
       join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'febrl', 'dataset1.csv'),
     );
     const profiles = records.map((r) => contactProfile(r.input as never));
-    const { pairs } = candidatePairs(profiles.map((p) => contactKeys(p)));
+    const { pairs } = candidatePairs(
+      profiles.map((p) => contactKeys(p)),
+      undefined,
+      contactMaxBlock,
+    );
     const cmp = { fields: CONTACT_FIELDS, keys: contactKeys, compare: compareContacts, model: CONTACT_MODEL };
     const scored = scoreCandidates(cmp, profiles, pairs, 0.9);
     const ids = records.map((_, i) => `id${i}`);

@@ -13,6 +13,8 @@ export type Comparator<P> = {
   keys: (p: P) => string[];
   compare: (a: P, b: P) => FieldComparison[];
   model: Model;
+  /** A smaller block limit for some keys (refinable keys whose narrow versions are also emitted). */
+  maxBlock?: (key: string) => number | undefined;
 };
 
 export type ScoredPair = {
@@ -32,6 +34,7 @@ export const MAX_BLOCK = 1000;
 export function candidatePairs(
   keysOf: string[][],
   maxBlock = MAX_BLOCK,
+  maxBlockOf?: (key: string) => number | undefined,
 ): { pairs: Uint32Array; skippedKeys: number } {
   const blocks = new Map<string, number[]>();
   keysOf.forEach((keys, i) => {
@@ -45,9 +48,9 @@ export function candidatePairs(
   const out: number[] = [];
   let skippedKeys = 0;
   const N = keysOf.length;
-  for (const ids of blocks.values()) {
+  for (const [key, ids] of blocks) {
     if (ids.length < 2) continue;
-    if (ids.length > maxBlock) {
+    if (ids.length > (maxBlockOf?.(key) ?? maxBlock)) {
       skippedKeys++;
       continue;
     }

@@ -11,7 +11,7 @@ import {
   compareAccounts,
 } from './account-compare.js';
 import { CONTACT_FIELDS, CONTACT_MODEL, compareContacts } from './contact-compare.js';
-import { contactKeys, contactMatchColumns, contactProfile } from './contact-profile.js';
+import { contactKeys, contactMatchColumns, contactMaxBlock, contactProfile } from './contact-profile.js';
 import { rulesFor } from './duplicate-rules.service.js';
 import type { DuplicateEntity } from './duplicates.schemas.js';
 import { estimateEmPatterns, type FieldComparison, type Model, posterior } from './fs-model.js';
@@ -118,6 +118,7 @@ const CONTACT_CMP: Comparator<ReturnType<typeof contactProfile>> = {
   keys: (p) => contactKeys(p),
   compare: compareContacts,
   model: CONTACT_MODEL,
+  maxBlock: contactMaxBlock,
 };
 const ACCOUNT_CMP: Comparator<ReturnType<typeof accountProfile>> = {
   fields: ACCOUNT_FIELDS,
@@ -141,7 +142,11 @@ async function scorePairs<P>(
   data: Loaded<P>,
   progress?: ScanProgress,
 ) {
-  const { pairs, skippedKeys } = candidatePairs(data.profiles.map(cmp.keys));
+  const { pairs, skippedKeys } = candidatePairs(
+    data.profiles.map((p) => cmp.keys(p)),
+    undefined,
+    cmp.maxBlock,
+  );
   const P = pairs.length / 2;
   const F = cmp.fields.length;
   const levels = new Uint8Array(P * F);
