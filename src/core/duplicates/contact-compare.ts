@@ -121,6 +121,7 @@ export function compareContacts(a: ContactProfile, b: ContactProfile): FieldComp
  */
 export const CONTACT_MODEL: Model = {
   lambda: 0.05,
+  identity: ['firstName', 'lastName'],
   fields: [
     { field: 'email', m: [1, 0.1, 0.9], u: [1, 0.995, 0.005] },
     { field: 'phone', m: [1, 0.15, 0.85], u: [1, 0.99, 0.01] },

@@ -25,7 +25,16 @@ export type FieldComparison = {
 };
 
 export type FieldModel = { field: string; m: number[]; u: number[] };
-export type Model = { lambda: number; fields: FieldModel[] };
+export type Model = {
+  lambda: number;
+  fields: FieldModel[];
+  /**
+   * Fields that identify the entity (a person's names): when EM's estimate for one of them is
+   * implausible, the latent class it found is not "same entity" (e.g. "same place") and the whole
+   * estimate is discarded for the defaults.
+   */
+  identity?: string[];
+};
 
 export function posterior(model: Model, levels: ArrayLike<number>): number {
   let logRatio = Math.log(model.lambda / (1 - model.lambda));
@@ -55,7 +64,7 @@ export type EmResult = { model: Model; iterations: number; converged: boolean; u
 /**
  * Estimates m, u and λ from comparison vectors with EM. Vectors are grouped into distinct patterns
  * first (a scan of 100k contacts has far fewer patterns than pairs). Guards against the degenerate
- * solutions EM can drift to: a field whose estimated top-level ratio m/u is below 2, whose m puts
+ * solutions EM can drift to: a field whose estimated top-level ratio m/u is below 1, whose m puts
  * more than half of the matches on "different", or that was never compared keeps its default
  * parameters; λ stays within [1e-4, 0.9].
  */
@@ -136,12 +145,16 @@ export function estimateEmPatterns(
     const seen = pats.some((p) => p.levels[f]! > 0);
     // Implausible for a match class: true duplicates that disagree on a field more often than not, or
     // whose full agreement is barely more likely than among non-matches (EM drifting to "namesakes").
-    if (!seen || fm.m[top]! / fm.u[top]! < 2 || fm.m[1]! > 0.5 || fm.m[1]! / fm.u[1]! > 1) {
+    if (!seen || fm.m[top]! / fm.u[top]! < 1 || fm.m[1]! > 0.5 || fm.m[1]! / fm.u[1]! > 1) {
       usedDefaults.push(fm.field);
       return defaults.fields[f]!;
     }
     return fm;
   });
+  if (usedDefaults.some((f) => defaults.identity?.includes(f))) {
+    model = structuredClone(defaults);
+    usedDefaults.splice(0, usedDefaults.length, ...defaults.fields.map((f) => f.field));
+  }
   // λ must agree with the parameters finally used: refit it alone when some fields fell back.
   if (usedDefaults.length)
     for (let k = 0; k < 100; k++) {
