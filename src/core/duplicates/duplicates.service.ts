@@ -54,7 +54,9 @@ export async function findContactCandidates(
   excludeId?: string,
 ): Promise<Candidate[]> {
   const p = contactProfile(like);
-  const keys = contactKeys(p, 'lookup');
+  // A record with an address finds its namesakes through the place families (xpi, xti, xn): the
+  // name-only family `n:` (everyone called that, anywhere) is queried only for records without one.
+  const keys = contactKeys(p, 'lookup').filter((k) => !(k.startsWith('n:') && (p.postcode || p.street)));
   if (!keys.length) return [];
   // Emails and phones also through their own indexes: found even before match keys are computed.
   const exact = [
