@@ -85,7 +85,8 @@ export const contacts = pgTable(
     index('contacts_emails_idx').using('gin', sql`${t.emails} jsonb_path_ops`),
     index('contacts_phones_idx').using('gin', sql`${t.phones} jsonb_path_ops`),
     index('contacts_search_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
-    index('contacts_match_keys_idx').using('gin', t.matchKeys),
+    // fastupdate off: a pending list (filled by every insert) would be scanned by every duplicate lookup.
+    index('contacts_match_keys_idx').using('gin', t.matchKeys).with({ fastupdate: false }),
     index('contacts_account_idx').on(t.workspaceId, t.accountId),
     index('contacts_list_idx').on(t.workspaceId, t.createdAt, t.id),
     foreignKey({
