@@ -14,6 +14,7 @@ import { Person } from '../../components/people';
 import { RecordHeader, RecordState } from '../../components/RecordHeader';
 import { RelatedList } from '../../components/RelatedList';
 import { formatDateTime, formatMoney, labelize } from '../../lib/format';
+import { DuplicateBanner } from '../duplicates/DuplicateBanner';
 import { AccountForm } from './AccountForm';
 
 export function AccountPage() {
@@ -60,6 +61,7 @@ export function AccountPage() {
           )
         }
       />
+      <DuplicateBanner entity="account" id={a.id} deleted={!!a.deletedAt} />
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack gap="lg">

@@ -19,6 +19,7 @@ import { RecordMenu } from '../../components/DeleteRecord';
 import { RecordHeader, RecordState } from '../../components/RecordHeader';
 import { StageControl } from '../../components/StageControl';
 import { formatDateTime } from '../../lib/format';
+import { DuplicateBanner } from '../duplicates/DuplicateBanner';
 import { ConvertLeadModal } from './ConvertLeadModal';
 import { LeadForm } from './LeadForm';
 import { LeadSidebar } from './LeadSidebar';
@@ -77,6 +78,7 @@ export function LeadPage() {
           )
         }
       />
+      <DuplicateBanner entity="lead" id={lead.id} deleted={!!lead.deletedAt} />
       {converted && (
         <Alert color="green" icon={<IconCircleCheck size={18} />} data-testid="lead-converted">
           Converted {lead.convertedAt && formatDateTime(lead.convertedAt)}
