@@ -50,7 +50,7 @@ export function compareDecimal(a: string, b: string): number {
   const nb = b.startsWith('-');
   if (na !== nb) return na ? -1 : 1;
   const abs = compareAbs(na ? a.slice(1) : a, nb ? b.slice(1) : b);
-  return na ? -abs : abs;
+  return na && abs !== 0 ? -abs : abs;
 }
 
 function compareAbs(a: string, b: string): number {
