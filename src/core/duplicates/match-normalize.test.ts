@@ -139,9 +139,7 @@ describe('matching', () => {
   });
 
   it('finds the FEBRL dataset1 duplicates with F1 ≥ 0.95 (blocking, comparison, EM)', () => {
-    const records = readFebrl(
-      join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'febrl', 'dataset1.csv'),
-    );
+    const records = readFebrl(join(__dirname, '..', '..', '..', 'test', 'fixtures', 'febrl', 'dataset1.csv'));
     const profiles = records.map((r) => contactProfile(r.input as never));
     const { pairs } = candidatePairs(
       profiles.map((p) => contactKeys(p)),
