@@ -206,6 +206,7 @@ async function planDeal(
         stageId: r.row.stageId,
         stageName: r.stage.name,
         closeDate: r.row.closeDate,
+        ownerId: r.row.ownerId,
       },
     };
   }

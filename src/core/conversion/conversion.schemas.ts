@@ -98,6 +98,7 @@ export const leadConvertOut = z
         stageId: zId,
         stageName: z.string(),
         closeDate: z.string().nullable(),
+        ownerId: z.string().nullable(),
       })
       .nullable(),
     customFields: z.object({
