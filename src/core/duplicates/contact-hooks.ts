@@ -10,6 +10,7 @@ import type { AccountLike } from './account-compare.js';
 import { type ContactLike, contactMatchColumns } from './contact-profile.js';
 import { checkAccountWrite, checkContactWrite, recordPairs, type WriteCheck } from './duplicates.service.js';
 import { normalizeEmail, normalizePhone } from './match-normalize.js';
+import { accountRecordOf, contactRecordOf, newLeadRecordOf } from './rule-eval.js';
 
 type Values = Record<string, unknown>;
 type StoredContact = {
@@ -53,7 +54,9 @@ export async function beforeContactInsert(
 ): Promise<WriteCheck> {
   const like = likeOf(values);
   values.matchKeys = contactMatchColumns(like).matchKeys;
-  return check ? checkContactWrite(tx, ctx, 'contact', like) : NONE;
+  return check
+    ? checkContactWrite(tx, ctx, 'contact', like, { record: contactRecordOf(tx, ctx, values) })
+    : NONE;
 }
 
 /** Before a contact update: recomputes match keys and checks, when a matching field changes. */
@@ -67,7 +70,12 @@ export async function beforeContactUpdate(
   if (!MATCH_COLUMNS.some((k) => k in values)) return NONE;
   const like = likeOf(values, before);
   values.matchKeys = contactMatchColumns(like).matchKeys;
-  return check ? checkContactWrite(tx, ctx, 'contact', like, { selfId: before.id }) : NONE;
+  return check
+    ? checkContactWrite(tx, ctx, 'contact', like, {
+        selfId: before.id,
+        record: contactRecordOf(tx, ctx, values, before.id),
+      })
+    : NONE;
 }
 
 /** After the write: flagged candidates become open pairs. */
@@ -120,14 +128,22 @@ export async function checkLeadContact(
   country: string,
 ): Promise<WriteCheck> {
   const e164 = input.phone ? normalizePhone(input.phone, country) : null;
-  return checkContactWrite(tx, ctx, 'lead', {
-    firstName: input.firstName,
-    lastName: input.lastName,
-    emails: input.email ? [{ normalized: normalizeEmail(input.email) }] : [],
-    phones: e164 ? [{ e164 }] : [],
-    addresses: input.address ? [input.address] : [],
-    companyName: input.company,
-  });
+  const emails = input.email ? [{ normalized: normalizeEmail(input.email) }] : [];
+  const phones = e164 ? [{ e164 }] : [];
+  return checkContactWrite(
+    tx,
+    ctx,
+    'lead',
+    {
+      firstName: input.firstName,
+      lastName: input.lastName,
+      emails,
+      phones,
+      addresses: input.address ? [input.address] : [],
+      companyName: input.company,
+    },
+    { record: newLeadRecordOf(input, { emails, phones }) },
+  );
 }
 
 /**
@@ -142,7 +158,8 @@ export async function accountWriteCheck(
   selfId?: string,
 ): Promise<WriteCheck & { record: (id: string) => Promise<void> }> {
   const relevant = ['name', 'domain', 'website', 'phone', 'address'].some((k) => changed[k] !== undefined);
-  const check = relevant ? await checkAccountWrite(tx, ctx, like, { selfId }) : NONE;
+  const record = accountRecordOf(tx, ctx, like as Record<string, unknown>, selfId);
+  const check = relevant ? await checkAccountWrite(tx, ctx, like, { selfId, record }) : NONE;
   return {
     ...check,
     record: async (id) => {

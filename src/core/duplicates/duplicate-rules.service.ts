@@ -1,5 +1,11 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { writeAudit } from '../audit/audit.service.js';
+import {
+  type BoundCondition,
+  bindCondition,
+  loadConditionFields,
+  validateCondition,
+} from '../conditions/validate.js';
 import type { Db } from '../db/client.js';
 import { duplicateRules } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
@@ -35,6 +41,10 @@ export type Rule = {
   fields: { field: string; match: 'exact' | 'fuzzy'; weight?: number }[];
   threshold: number;
   action: DuplicateAction;
+  /** Applies only to records satisfying it (null: to every record). */
+  condition?: BoundCondition | null;
+  /** The stored condition no longer binds (e.g. a custom field was deleted): the rule applies to nothing. */
+  conditionError?: string;
 };
 
 /**
@@ -182,14 +192,25 @@ export async function rulesFor(db: Db, ctx: Ctx, entity: DuplicateEntity): Promi
       )
       .orderBy(asc(duplicateRules.position), asc(duplicateRules.id));
     const rules = { contact: [], lead: [], account: [] } as Record<DuplicateEntity, Rule[]>;
-    for (const r of rows)
-      rules[r.entity].push({
+    const fields = new Map<DuplicateEntity, Awaited<ReturnType<typeof loadConditionFields>>>();
+    for (const r of rows) {
+      const rule: Rule = {
         id: r.id,
         name: r.name,
         fields: r.fields,
         threshold: r.threshold,
         action: r.action,
-      });
+      };
+      if (r.condition) {
+        if (!fields.has(r.entity)) fields.set(r.entity, await loadConditionFields(db, ctx, r.entity));
+        try {
+          rule.condition = bindCondition(fields.get(r.entity)!, r.condition, { allowChangedTo: false });
+        } catch (e) {
+          rule.conditionError = e instanceof Error ? e.message : String(e);
+        }
+      }
+      rules[r.entity].push(rule);
+    }
     hit = { at: Date.now(), rules };
     cache.set(ctx.workspaceId, hit);
   }
@@ -213,12 +234,29 @@ function checkRuleFields(entity: DuplicateEntity, fields: { field: string }[]) {
     throw new AppError('validation_failed', bad.map((b) => `${b.field} ${b.reason}`).join('; '), bad);
 }
 
+/**
+ * A rule's condition in the shared condition language, checked against the fields of the rule's
+ * entity (lead rules read lead fields, and `contact.*` / `account.*`); 422 naming `condition.<path>`.
+ * `changed_to` is refused: a rule is checked on a record, not on a change, and scans compile it to SQL.
+ */
+async function checkRuleCondition(
+  tx: Db,
+  ctx: Ctx,
+  entity: DuplicateEntity,
+  input: Record<string, unknown> | null | undefined,
+): Promise<Record<string, unknown> | null> {
+  if (input === null || input === undefined) return null;
+  const bound = await validateCondition(tx, ctx, entity, input, { allowChangedTo: false });
+  return bound.condition as Record<string, unknown>;
+}
+
 export async function insertDuplicateRule(
   tx: Db,
   ctx: Ctx,
   input: DuplicateRuleCreate,
 ): Promise<DuplicateRuleOut> {
   checkRuleFields(input.entity, input.fields);
+  const condition = await checkRuleCondition(tx, ctx, input.entity, input.condition);
   const [row] = await tx
     .insert(duplicateRules)
     .values({
@@ -227,7 +265,7 @@ export async function insertDuplicateRule(
       entity: input.entity,
       name: input.name,
       fields: input.fields,
-      condition: input.condition ?? null,
+      condition,
       threshold: input.threshold,
       action: input.action,
       active: input.active,
@@ -252,8 +290,10 @@ export async function updateDuplicateRule(
     checkVersion('duplicate rule', String(before.version), ifMatch);
     if (input.fields) checkRuleFields(before.entity, input.fields);
     const set: Partial<typeof duplicateRules.$inferInsert> = {};
-    for (const k of ['name', 'fields', 'condition', 'threshold', 'action', 'active', 'position'] as const)
+    for (const k of ['name', 'fields', 'threshold', 'action', 'active', 'position'] as const)
       if (input[k] !== undefined) (set as Record<string, unknown>)[k] = input[k];
+    if (input.condition !== undefined)
+      set.condition = await checkRuleCondition(tx, ctx, before.entity, input.condition);
     const [row] = await tx
       .update(duplicateRules)
       .set({ ...set, updatedAt: sql`now()`, version: sql`${duplicateRules.version} + 1` })

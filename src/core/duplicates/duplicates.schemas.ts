@@ -61,7 +61,9 @@ const ruleBase = {
     .record(z.string(), z.unknown())
     .nullable()
     .optional()
-    .describe('Reserved for the shared condition language; stored, not yet evaluated'),
+    .describe(
+      'Optional condition in the shared condition language (docs/decisions/007) on the rule entity: the rule applies only to records satisfying it (on writes: the record written; in scans: both records of a pair). changed_to is not allowed.',
+    ),
   threshold: z
     .number()
     .min(0)

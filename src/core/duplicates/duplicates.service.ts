@@ -17,7 +17,7 @@ import { rulesFor } from './duplicate-rules.service.js';
 import type { DuplicateEntity } from './duplicates.schemas.js';
 import { posterior } from './fs-model.js';
 import { levelsOf, reasonsOf } from './matcher.js';
-import { type Compared, type Decision, decide } from './rule-eval.js';
+import { applicableRules, type Compared, type Decision, decide, type RecordOf } from './rule-eval.js';
 
 export type Candidate = Compared & { id: string; reasons: ReturnType<typeof reasonsOf> };
 
@@ -112,13 +112,14 @@ export async function checkContactWrite(
   ctx: Ctx,
   entity: 'contact' | 'lead',
   like: ContactLike,
-  opts: { selfId?: string } = {},
+  opts: { selfId?: string; record?: RecordOf } = {},
 ): Promise<WriteCheck> {
   const p = contactProfile(like);
   await lockMatchKeys(tx, ctx, [...p.emails.map((e) => `e:${e}`), ...p.phones.map((x) => `p:${x}`)]);
   const candidates = await findContactCandidates(tx, ctx, like, opts.selfId);
   if (!candidates.length) return { action: 'none', matches: [], linkTo: null };
-  const d = decide(await rulesFor(tx, ctx, entity), candidates);
+  // A rule with a condition applies only when the record being written satisfies it.
+  const d = decide(await applicableRules(await rulesFor(tx, ctx, entity), opts.record), candidates);
   if (d.action === 'block') throw blocked(entity, d);
   if (opts.selfId && d.action === 'link') return { ...d, action: 'flag', linkTo: null };
   return d;
@@ -233,14 +234,14 @@ export async function checkAccountWrite(
   tx: Db,
   ctx: Ctx,
   like: AccountLike,
-  opts: { selfId?: string } = {},
+  opts: { selfId?: string; record?: RecordOf } = {},
 ): Promise<WriteCheck> {
   const country = await countryOf(tx, ctx);
   const p = accountProfile(like, country);
   await lockMatchKeys(tx, ctx, [p.domain && `d:${p.domain}`, p.name && `a:${p.name}`].filter(Boolean));
   const candidates = await findAccountCandidates(tx, ctx, like, opts.selfId);
   if (!candidates.length) return { action: 'none', matches: [], linkTo: null };
-  const d = decide(await rulesFor(tx, ctx, 'account'), candidates);
+  const d = decide(await applicableRules(await rulesFor(tx, ctx, 'account'), opts.record), candidates);
   if (d.action === 'block') throw blocked('account', d);
   if (opts.selfId && d.action === 'link') return { ...d, action: 'flag', linkTo: null };
   return d;

@@ -1,5 +1,15 @@
+import { and, eq, getTableColumns, isNull, type SQL, type Table } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import { compileCondition } from '../conditions/compile-sql.js';
+import type { ConditionRecord } from '../conditions/condition-fields.js';
+import { loadConditionRecord } from '../conditions/condition-record.service.js';
+import { evaluateCondition } from '../conditions/evaluate.js';
+import type { Db } from '../db/client.js';
+import { accounts, contacts, leads } from '../db/schema/index.js';
+import type { Ctx } from '../shared/context.js';
+import { normalizeDomain } from '../shared/normalize.js';
 import type { Rule } from './duplicate-rules.service.js';
-import type { DuplicateAction } from './duplicates.schemas.js';
+import type { DuplicateAction, DuplicateEntity } from './duplicates.schemas.js';
 import type { FieldComparison } from './fs-model.js';
 
 /** A compared candidate: its comparisons (in the comparator's field order) and its probabilistic score. */
@@ -80,4 +90,182 @@ export function decide<T extends Compared>(rules: Rule[], candidates: T[]): Deci
   matches.sort((a, b) => STRENGTH[b.rule.action] - STRENGTH[a.rule.action] || b.score - a.score);
   const action = matches[0]?.rule.action ?? 'none';
   return { action, matches, linkTo: action === 'link' ? matches[0]! : null };
+}
+
+// ---- conditions: which rules apply to a record ----
+
+/** Builds, on demand, the record being written as the condition language reads it. */
+export type RecordOf = () => Promise<ConditionRecord>;
+
+/**
+ * The rules that apply to the record being written: unconditional ones, and those whose condition the
+ * record (as it will be after the write) satisfies. The record is built only when some rule has a
+ * condition. A rule whose stored condition no longer binds (see `rulesFor`) applies to nothing.
+ */
+export async function applicableRules(rules: Rule[], recordOf?: RecordOf, now = new Date()): Promise<Rule[]> {
+  if (!rules.some((r) => r.condition || r.conditionError)) return rules;
+  const rec = recordOf ? await recordOf() : null;
+  return rules.filter(
+    (r) =>
+      !r.conditionError && (!r.condition || (rec !== null && evaluateCondition(r.condition, rec, { now }))),
+  );
+}
+
+const TABLES: Record<DuplicateEntity, Table & { workspaceId: PgColumn; id: PgColumn; deletedAt: PgColumn }> =
+  {
+    contact: contacts,
+    lead: leads,
+    account: accounts,
+  };
+
+/**
+ * Scans: for each rule with a condition, the ids of the live records satisfying it (the condition
+ * compiled to SQL, one query per conditional rule). A rule applies to a pair when both records are in
+ * its set; rules without a condition apply to every pair.
+ */
+export async function conditionSets(
+  db: Db,
+  ctx: Ctx,
+  entity: DuplicateEntity,
+  rules: Rule[],
+  now = new Date(),
+): Promise<Map<Rule, Set<string>>> {
+  const out = new Map<Rule, Set<string>>();
+  const t = TABLES[entity];
+  for (const r of rules) {
+    if (r.conditionError) out.set(r, new Set());
+    if (!r.condition) continue;
+    const rows = await db
+      .select({ id: t.id })
+      .from(t)
+      .where(
+        and(eq(t.workspaceId, ctx.workspaceId), isNull(t.deletedAt), compileCondition(r.condition, { now })),
+      );
+    out.set(r, new Set(rows.map((x) => x.id as string)));
+  }
+  return out;
+}
+
+/** The first of the rules that fired for a pair (in position order) that applies to both records. */
+export function firstApplying(
+  fired: Rule[],
+  sets: Map<Rule, Set<string>>,
+  a: string,
+  b: string,
+): Rule | undefined {
+  return fired.find((r) => {
+    const s = sets.get(r);
+    return !s || (s.has(a) && s.has(b));
+  });
+}
+
+/** Column defaults of a table as a new row would get them (`now()` → the current instant). */
+function defaultsOf(table: Table): ConditionRecord {
+  const out: ConditionRecord = {};
+  const now = new Date().toISOString();
+  for (const [key, col] of Object.entries(getTableColumns(table) as Record<string, PgColumn>)) {
+    if (
+      col.default !== undefined &&
+      !(col.default && typeof col.default === 'object' && 'queryChunks' in col.default)
+    )
+      out[key] = col.default;
+    else if (col.columnType === 'PgTimestamp' && col.hasDefault) out[key] = now;
+    else out[key] = null;
+  }
+  return out;
+}
+
+/** Values as the caller will write them, without SQL expressions (`now()`, `version + 1`). */
+const plain = (values: Record<string, unknown>): ConditionRecord =>
+  Object.fromEntries(
+    Object.entries(values).filter(([, v]) => !(v && typeof v === 'object' && 'queryChunks' in (v as SQL))),
+  );
+
+const accountRecord = async (tx: Db, ctx: Ctx, id: unknown) =>
+  typeof id === 'string' ? loadConditionRecord(tx, ctx, 'account', id, { withDeleted: true }) : null;
+
+/**
+ * A contact as it will be after a create (`selfId` absent: the table's defaults, then `values`) or an
+ * update (the stored record with its account and activities, then `values`).
+ */
+export function contactRecordOf(
+  tx: Db,
+  ctx: Ctx,
+  values: Record<string, unknown>,
+  selfId?: string,
+): RecordOf {
+  return async () => {
+    const base = selfId
+      ? await loadConditionRecord(tx, ctx, 'contact', selfId)
+      : { ...defaultsOf(contacts), activities: [] };
+    const rec: ConditionRecord = { ...base, ...plain(values) };
+    if (!selfId || 'accountId' in values) rec.account = await accountRecord(tx, ctx, rec.accountId);
+    return rec;
+  };
+}
+
+/** Keys of a lead create that are its contact's (flat fields), not lead columns. */
+const LEAD_CONTACT_KEYS = new Set([
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'company',
+  'jobTitle',
+  'address',
+  'contactId',
+  'contactCustomFields',
+  'customFields',
+]);
+
+/**
+ * A new lead as it will be written: its own fields from the input over the table's defaults (status:
+ * the one asked for, else `new`), `contact` its flat contact fields as a new contact (emails and
+ * phones normalized, the lead's source), no account and no activities yet.
+ */
+export function newLeadRecordOf(
+  input: Record<string, unknown>,
+  contact: { emails: { normalized: string }[]; phones: { e164: string }[] },
+): RecordOf {
+  return async () => {
+    const own = Object.fromEntries(Object.entries(input).filter(([k]) => !LEAD_CONTACT_KEYS.has(k)));
+    const address = input.address as Record<string, unknown> | null | undefined;
+    return {
+      ...defaultsOf(leads),
+      status: 'new',
+      ...own,
+      custom: input.customFields ?? {},
+      contact: {
+        ...defaultsOf(contacts),
+        firstName: input.firstName ?? null,
+        lastName: input.lastName ?? null,
+        companyName: input.company ?? null,
+        jobTitle: input.jobTitle ?? null,
+        emails: contact.emails.map((e, i) => ({ ...e, email: e.normalized, primary: i === 0 })),
+        phones: contact.phones.map((p, i) => ({ ...p, primary: i === 0 })),
+        addresses: address ? [{ type: 'personal', ...address }] : [],
+        source: input.source ?? null,
+        status: 'lead',
+        custom: input.contactCustomFields ?? {},
+      },
+      account: null,
+      activities: [],
+    };
+  };
+}
+
+/** An account as it will be after a create (defaults, then the input) or an update (stored, then `like`). */
+export function accountRecordOf(tx: Db, ctx: Ctx, like: Record<string, unknown>, selfId?: string): RecordOf {
+  return async () => {
+    if (selfId) return { ...(await loadConditionRecord(tx, ctx, 'account', selfId)), ...plain(like) };
+    const { customFields, ...rest } = like;
+    return {
+      ...defaultsOf(accounts),
+      ...plain(rest),
+      domain:
+        typeof rest.domain === 'string' && rest.domain ? normalizeDomain(rest.domain) : (rest.domain ?? null),
+      custom: customFields ?? {},
+      activities: [],
+    };
+  };
 }

@@ -12,11 +12,11 @@ import {
 } from './account-compare.js';
 import { CONTACT_FIELDS, CONTACT_MODEL, compareContacts } from './contact-compare.js';
 import { contactKeys, contactMatchColumns, contactMaxBlock, contactProfile } from './contact-profile.js';
-import { rulesFor } from './duplicate-rules.service.js';
+import { type Rule, rulesFor } from './duplicate-rules.service.js';
 import type { DuplicateEntity } from './duplicates.schemas.js';
 import { estimateEmPatterns, type FieldComparison, type Model, posterior } from './fs-model.js';
 import { type Comparator, candidatePairs, reasonsOf } from './matcher.js';
-import { ruleFires } from './rule-eval.js';
+import { conditionSets, firstApplying, ruleFires } from './rule-eval.js';
 
 export type ScanProgress = (phase: string, done: number, total: number) => Promise<void> | void;
 
@@ -127,7 +127,15 @@ const ACCOUNT_CMP: Comparator<ReturnType<typeof accountProfile>> = {
   model: ACCOUNT_MODEL,
 };
 
-type Found = { a: string; b: string; score: number; reasons: unknown[]; ruleId: string | null };
+type Found = {
+  a: string;
+  b: string;
+  score: number;
+  reasons: unknown[];
+  ruleId: string | null;
+  /** Lead scans: the rules that fired for the contact pair, tried per lead pair by their conditions. */
+  fired?: Rule[];
+};
 
 /**
  * Scores every candidate pair of a loaded set: one pass stores each pair's levels and quantized
@@ -176,7 +184,10 @@ async function scorePairs<P>(
   const em = estimateEmPatterns(cmp.model, patternList);
   const model: Model = em.model;
   const scoreOf = patternList.map((p) => Math.round(posterior(model, p.levels) * 10000) / 10000);
-  const rules = await rulesFor(db, ctx, entity === 'lead' ? 'contact' : entity);
+  // Lead scans compare the leads' contacts but apply the lead rules; a rule with a condition applies
+  // to a pair only when both records satisfy it (contacts and accounts here, leads in leadPairs).
+  const rules = await rulesFor(db, ctx, entity);
+  const sets = entity === 'lead' ? new Map<Rule, Set<string>>() : await conditionSets(db, ctx, entity, rules);
   const found: Found[] = [];
   const comparisons: FieldComparison[] = Array.from({ length: F }, () => ({
     level: 0,
@@ -192,19 +203,22 @@ async function scorePairs<P>(
       comparisons[f]!.similarity = sims[k * F + f]! / 255;
     }
     const compared = { fields: cmp.fields, comparisons, score };
-    const rule = rules.find((r) => ruleFires(r, compared));
-    if (!rule) continue;
+    const fired = rules.filter((r) => ruleFires(r, compared));
+    if (!fired.length) continue;
     const i = pairs[2 * k]!;
     const j = pairs[2 * k + 1]!;
-    const full = cmp.compare(data.profiles[i]!, data.profiles[j]!);
     const a = data.ids[i]!;
     const b = data.ids[j]!;
+    const rule = entity === 'lead' ? fired[0]! : firstApplying(fired, sets, a, b);
+    if (!rule) continue;
+    const full = cmp.compare(data.profiles[i]!, data.profiles[j]!);
     found.push({
       a: a < b ? a : b,
       b: a < b ? b : a,
       score,
       reasons: reasonsOf(model, cmp.fields, a < b ? full : full.map((c) => ({ ...c, a: c.b, b: c.a }))),
       ruleId: rule.id,
+      fired: entity === 'lead' ? fired : undefined,
     });
   }
   return {
@@ -298,9 +312,14 @@ export async function scanDuplicates(
   };
 }
 
-/** Lead pairs from contact pairs: open leads of the two contacts (each lead of one with each of the other). */
+/**
+ * Lead pairs from contact pairs: live leads of the two contacts (each lead of one with each of the
+ * other), each with the first lead rule that fired for the contacts and whose condition both leads meet.
+ */
 async function leadPairs(db: Db, ctx: Ctx, contactPairs: Found[]): Promise<Found[]> {
   if (!contactPairs.length) return [];
+  const fired = [...new Set(contactPairs.flatMap((p) => p.fired ?? []))];
+  const sets = await conditionSets(db, ctx, 'lead', fired);
   const rows = await db
     .select({ id: leads.id, contactId: leads.contactId })
     .from(leads)
@@ -310,6 +329,9 @@ async function leadPairs(db: Db, ctx: Ctx, contactPairs: Found[]): Promise<Found
   const out: Found[] = [];
   for (const p of contactPairs)
     for (const x of byContact.get(p.a) ?? [])
-      for (const y of byContact.get(p.b) ?? []) out.push({ ...p, a: x < y ? x : y, b: x < y ? y : x });
+      for (const y of byContact.get(p.b) ?? []) {
+        const rule = firstApplying(p.fired ?? [], sets, x, y);
+        if (rule) out.push({ ...p, a: x < y ? x : y, b: x < y ? y : x, ruleId: rule.id, fired: undefined });
+      }
   return out;
 }

@@ -36,8 +36,9 @@ export function duplicatesRoutes(fastify: FastifyInstance, db: Db): void {
     insert: insertDuplicateRule,
     patch: updateDuplicateRule,
     setDeleted: setDuplicateRuleDeleted,
+    writeAccess: 'admin',
     deleteNote:
-      'Soft delete: the rule stops applying and can be restored. With no active rule for an entity, the built-in rules apply.',
+      'Soft delete: the rule stops applying and can be restored. With no active rule for an entity, the built-in rules apply. Reading rules is open to every member; changing them needs the admin or owner role.',
   });
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const tags = ['Duplicates'];

@@ -66,6 +66,8 @@ export type ResourceDef<C, U, O extends { id: string; version: number }> = {
   patch: (db: Db, ctx: Ctx, id: string, input: U, ifMatch?: string) => Promise<O>;
   setDeleted: (db: Db, ctx: Ctx, id: string, deleted: boolean) => Promise<O>;
   deleteNote?: string;
+  /** Role needed to create, change, delete and restore (default rep; e.g. admin for settings). */
+  writeAccess?: 'rep' | 'manager' | 'admin' | 'owner';
 };
 
 export const BATCH_MAX = 1000;
@@ -107,7 +109,7 @@ export function registerResource<C, U, O extends { id: string; version: number }
   app.post(
     base,
     {
-      config: { access: 'rep' },
+      config: { access: def.writeAccess ?? 'rep' },
       schema: {
         tags,
         summary: `Create a ${def.noun}`,
@@ -172,7 +174,7 @@ export function registerResource<C, U, O extends { id: string; version: number }
   app.post(
     `${base}/batch`,
     {
-      config: { access: 'rep' },
+      config: { access: def.writeAccess ?? 'rep' },
       bodyLimit: 8 * 1024 * 1024,
       attachValidation: true,
       schema: {
@@ -298,7 +300,7 @@ export function registerResource<C, U, O extends { id: string; version: number }
   app.patch(
     `${base}/:id`,
     {
-      config: { access: 'rep' },
+      config: { access: def.writeAccess ?? 'rep' },
       schema: {
         tags,
         summary: `Update a ${def.noun}`,
@@ -324,7 +326,7 @@ export function registerResource<C, U, O extends { id: string; version: number }
   app.delete(
     `${base}/:id`,
     {
-      config: { access: 'rep' },
+      config: { access: def.writeAccess ?? 'rep' },
       schema: {
         tags,
         summary: `Delete a ${def.noun} (soft)`,
@@ -341,7 +343,7 @@ export function registerResource<C, U, O extends { id: string; version: number }
   app.post(
     `${base}/:id/restore`,
     {
-      config: { access: 'rep' },
+      config: { access: def.writeAccess ?? 'rep' },
       schema: {
         tags,
         summary: `Restore a deleted ${def.noun}`,
