@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { databaseFromEnv, openDatabase } from '../core/db/client.js';
+import { startJobRecovery } from '../core/jobs/jobs.service.js';
 import { buildApp } from './app.js';
 
 export const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../dist/web');
@@ -14,9 +15,19 @@ export async function serve(opts: { port?: number; host?: string } = {}): Promis
     webDir: WEB_DIR,
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
   });
+  // Jobs left queued/running by a stopped process are marked failed: at once on PGlite (one process
+  // owns the data directory); on PostgreSQL once their heartbeat is stale, and checked every 30 s.
+  const pglite = handle.kind === 'pglite';
+  const recovery = startJobRecovery(handle.db, {
+    staleMs: pglite ? 0 : undefined,
+    everyMs: pglite ? undefined : 30_000,
+    log: (m) => app.log.warn(m),
+  });
+  await recovery.first;
   const port = opts.port ?? Number(process.env.PORT ?? 3000);
   const host = opts.host ?? process.env.HOST ?? '0.0.0.0';
   const stop = async () => {
+    recovery.stop();
     await app.close();
     await handle.close();
     process.exit(0);

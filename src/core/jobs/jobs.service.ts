@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { JOB_STATUSES, jobs } from '../db/schema/index.js';
@@ -10,9 +10,14 @@ import { iso } from '../shared/records.js';
 /**
  * A small in-process background-job runner. A job is a `jobs` row (queued → running → succeeded |
  * failed) that its work updates with progress as it goes; an exception marks it failed with the
- * message. Nothing survives a restart: a job whose process stopped stays `running` (its `updatedAt`
- * tells how long ago it last reported progress); start it again.
+ * message. While a job runs, its process touches `updatedAt` at least every HEARTBEAT_MS. A job does
+ * not survive its process: when a server starts, `recoverInterruptedJobs` marks the jobs left queued
+ * or running by a stopped process failed (INTERRUPTED); start them again.
  */
+
+export const INTERRUPTED = 'interrupted: the server stopped before the job finished';
+/** How often a running job's process touches its row (its heartbeat). */
+export const HEARTBEAT_MS = 15_000;
 
 export const jobOut = z.object({
   id: z.uuid(),
@@ -59,7 +64,58 @@ export async function getJob(db: Db, ctx: Ctx, id: string): Promise<JobOut> {
   return toJob(row);
 }
 
+/**
+ * Marks failed (with INTERRUPTED) every queued or running job, in any workspace, whose row has not
+ * been touched for `staleMs`: its process stopped. With one process per database (PGlite, or a single
+ * server) call it at start with 0; with several servers on one PostgreSQL, a few heartbeats (the
+ * default, 4 × HEARTBEAT_MS) so that another live server's jobs are left alone. Returns the job ids.
+ */
+export async function recoverInterruptedJobs(db: Db, opts: { staleMs?: number } = {}): Promise<string[]> {
+  const staleMs = opts.staleMs ?? 4 * HEARTBEAT_MS;
+  const rows = await db
+    .update(jobs)
+    .set({ status: 'failed', error: INTERRUPTED, finishedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(
+      and(
+        inArray(jobs.status, ['queued', 'running']),
+        sql`${jobs.updatedAt} <= now() - make_interval(secs => ${staleMs / 1000})`,
+        // Not a job of this process (its heartbeat may lag behind a long synchronous step).
+        mine.size ? notInArray(jobs.id, [...mine]) : undefined,
+      ),
+    )
+    .returning({ id: jobs.id });
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Recovery for a server: once now (`staleMs` as for `recoverInterruptedJobs`), then every `everyMs`
+ * when given (several servers on one database: a server that stopped is noticed by the others).
+ * Returns a function that stops the timer.
+ */
+export function startJobRecovery(
+  db: Db,
+  opts: { staleMs?: number; everyMs?: number; log?: (msg: string) => void } = {},
+): { first: Promise<string[]>; stop: () => void } {
+  const run = async (staleMs?: number) => {
+    const ids = await recoverInterruptedJobs(db, { staleMs });
+    if (ids.length) opts.log?.(`Marked ${ids.length} interrupted job(s) failed: ${ids.join(', ')}`);
+    return ids;
+  };
+  const first = run(opts.staleMs);
+  const timer = opts.everyMs
+    ? setInterval(
+        () => void run().catch((e) => opts.log?.(`Job recovery failed: ${String(e)}`)),
+        opts.everyMs,
+      )
+    : null;
+  timer?.unref();
+  return { first, stop: () => timer && clearInterval(timer) };
+}
+
 export type Progress = (phase: string, done: number, total: number) => Promise<void>;
+
+/** Ids of the jobs this process is running. */
+const mine = new Set<string>();
 
 const running = new Set<Promise<unknown>>();
 
@@ -99,6 +155,17 @@ export async function startJob(
       })
       .where(where);
   };
+  mine.add(id);
+  const heartbeat = setInterval(
+    () =>
+      void db
+        .update(jobs)
+        .set({ updatedAt: sql`now()` })
+        .where(where)
+        .catch(() => {}),
+    HEARTBEAT_MS,
+  );
+  heartbeat.unref();
   const run = (async () => {
     await new Promise((r) => setImmediate(r));
     try {
@@ -123,6 +190,9 @@ export async function startJob(
         })
         .where(where)
         .catch(() => {});
+    } finally {
+      clearInterval(heartbeat);
+      mine.delete(id);
     }
   })();
   running.add(run);
