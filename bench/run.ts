@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- api [--leads N] [--fresh] [--duration S] [--warmup S] [--connections C]`
+ * `npm run bench -- api [--leads N] [--fresh] [--duration S] [--warmup S] [--connections C] [--rounds R]`
  *
  * Loads (or reuses) demo data on PostgreSQL (BENCH_DATABASE_URL, default
  * postgres://postgres@127.0.0.1:5432/leadbase_bench), starts the real app and a floor app in a child
@@ -7,8 +7,10 @@
  *   a. GET /api/v1/leads/:id                       (random ids from a sample of 1,000)
  *   b. GET /api/v1/leads?limit=50&status=…&sort=-createdAt  (status varies: new/contacted/qualified)
  *   c. POST /api/v1/leads with flat contact fields (a unique email per request)
- * Prints a table with req/s, p50, p95, p99 and app/floor ratios, checks the targets and writes
- * bench/results/api-<timestamp>.json.
+ * Each side runs R rounds per scenario, the order alternating (app first, then floor first, …) so that
+ * load from other processes falls on both; creates start every round from an empty candidate block.
+ * Prints a table with req/s (pooled, and per round), p50, p95, p99 and app/floor ratios, checks the
+ * targets and writes bench/results/api-<timestamp>.json, with the statements the floor replays.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -24,6 +26,7 @@ import { createApiKey } from '../src/core/auth/api-keys.service.js';
 import { type DatabaseHandle, openDatabase } from '../src/core/db/client.js';
 import { generateDemo, MAX_DEMO_LEADS } from '../src/core/demo/demo.service.js';
 import { systemCtx } from '../src/core/shared/context.js';
+import { createBody } from './create-body.js';
 import { benchDuplicates, type DuplicatesBenchOpts } from './duplicates.js';
 import type { ReadyMessage } from './server.js';
 
@@ -31,7 +34,14 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/leadbase_bench';
 const POOL_SIZE = 10;
 
-type Opts = { leads: number; fresh: boolean; duration: number; warmup: number; connections: number };
+type Opts = {
+  leads: number;
+  fresh: boolean;
+  duration: number;
+  warmup: number;
+  connections: number;
+  rounds: number;
+};
 type Measure = {
   requests: number;
   rps: number;
@@ -41,8 +51,10 @@ type Measure = {
   max: number;
   non2xx: number;
   errors: number;
-  autocannon: { p50: number; p90: number; p97_5: number; p99: number };
+  /** Requests per second of each round (the spread between rounds shows how noisy the machine was). */
+  rounds: number[];
 };
+type Sample = { times: number[]; requests: number; seconds: number; non2xx: number; errors: number };
 
 const rowsOf = <T>(r: unknown): T[] => (r as { rows: T[] }).rows;
 const int = (name: string, min: number, max: number) => (v: string) => {
@@ -106,7 +118,7 @@ async function cannon(
   connections: number,
   request: autocannon.Request,
   headers: Record<string, string>,
-): Promise<Measure> {
+): Promise<Sample> {
   const times: number[] = [];
   const r = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
@@ -117,17 +129,23 @@ async function cannon(
       if (times.length < 2_000_000) times.push(responseTime);
     });
   });
-  const sorted = Float64Array.from(times).sort();
+  return { times, requests: r.requests.total, seconds: r.duration, non2xx: r.non2xx, errors: r.errors };
+}
+
+/** The rounds of one side pooled: throughput over all rounds, exact percentiles of every response. */
+function measure(samples: Sample[]): Measure {
+  const sorted = Float64Array.from(samples.flatMap((s) => s.times)).sort();
+  const requests = samples.reduce((n, s) => n + s.requests, 0);
   return {
-    requests: r.requests.total,
-    rps: r.requests.total / r.duration,
+    requests,
+    rps: requests / samples.reduce((n, s) => n + s.seconds, 0),
     p50: percentile(sorted, 50),
     p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
     max: sorted[sorted.length - 1] ?? Number.NaN,
-    non2xx: r.non2xx,
-    errors: r.errors,
-    autocannon: { p50: r.latency.p50, p90: r.latency.p90, p97_5: r.latency.p97_5, p99: r.latency.p99 },
+    non2xx: samples.reduce((n, s) => n + s.non2xx, 0),
+    errors: samples.reduce((n, s) => n + s.errors, 0),
+    rounds: samples.map((s) => Math.round(s.requests / s.seconds)),
   };
 }
 
@@ -208,8 +226,7 @@ async function benchApi(o: Opts): Promise<void> {
       BENCH_DB_URL: url,
       BENCH_POOL: String(POOL_SIZE),
       BENCH_WS: ws,
-      BENCH_USER: owner,
-      BENCH_KEY_ID: key.id,
+      BENCH_KEY: key.key,
       BENCH_SAMPLE_ID: sample[0]!,
     });
     child = started.child;
@@ -248,14 +265,7 @@ async function benchApi(o: Opts): Promise<void> {
             return {
               ...req,
               path: '/api/v1/leads',
-              body: JSON.stringify({
-                firstName: 'Bench',
-                lastName: `Run ${seq}`,
-                email: `bench-${runId}-${seq}@example.com`,
-                company: 'Bench Co',
-                source: 'bench-api',
-                title: 'Benchmark lead',
-              }),
+              body: JSON.stringify(createBody(`bench-${runId}-${seq}@example.com`, seq)),
             };
           },
         }),
@@ -270,21 +280,28 @@ async function benchApi(o: Opts): Promise<void> {
     };
     const results: Record<string, { name: string; app: Measure; floor: Measure }> = {};
     for (const s of scenarios) {
-      const pair: Partial<Record<'app' | 'floor', Measure>> = {};
-      for (const side of ['app', 'floor'] as const) {
-        const t = targets[side];
-        await cannon(t.url, o.warmup, o.connections, s.request(), t.headers);
-        pair[side] = await cannon(t.url, o.duration, o.connections, s.request(), t.headers);
-        console.error(
-          `  ${s.id}. ${s.name} on ${side}: ${pair[side]!.rps.toFixed(0)} req/s, p95 ${ms(pair[side]!.p95)} ms`,
-        );
+      const samples: Record<'app' | 'floor', Sample[]> = { app: [], floor: [] };
+      // Rounds alternate which side goes first, so load from other processes falls on both alike.
+      for (let round = 0; round < o.rounds; round++) {
+        for (const side of round % 2 === 0 ? (['app', 'floor'] as const) : (['floor', 'app'] as const)) {
+          const t = targets[side];
+          // Every create of a run shares the same candidate block: each side starts from an empty one.
+          if (s.id === 'c') await cleanup(h, ws, runId);
+          await cannon(t.url, o.warmup, o.connections, s.request(), t.headers);
+          const one = await cannon(t.url, o.duration, o.connections, s.request(), t.headers);
+          samples[side].push(one);
+          const m = measure([one]);
+          console.error(
+            `  ${s.id}. ${s.name} on ${side} (round ${round + 1}): ${m.rps.toFixed(0)} req/s, p50 ${ms(m.p50)} p95 ${ms(m.p95)} p99 ${ms(m.p99)} ms`,
+          );
+        }
       }
-      results[s.id] = { name: s.name, app: pair.app!, floor: pair.floor! };
+      results[s.id] = { name: s.name, app: measure(samples.app), floor: measure(samples.floor) };
     }
 
     // ---- Report
     const rows: string[][] = [
-      ['scenario', 'side', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors'],
+      ['scenario', 'side', 'req/s', 'rounds', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors'],
     ];
     for (const [id, r] of Object.entries(results)) {
       for (const side of ['app', 'floor'] as const) {
@@ -293,6 +310,7 @@ async function benchApi(o: Opts): Promise<void> {
           `${id}. ${r.name}`,
           side,
           m.rps.toFixed(0),
+          m.rounds.join('/'),
           ms(m.p50),
           ms(m.p95),
           ms(m.p99),
@@ -305,6 +323,7 @@ async function benchApi(o: Opts): Promise<void> {
         '',
         'app/floor',
         `${(r.floor.rps / r.app.rps).toFixed(2)}x slower`,
+        '',
         `${(r.app.p50 / r.floor.p50).toFixed(2)}x`,
         `${(r.app.p95 / r.floor.p95).toFixed(2)}x`,
         `${(r.app.p99 / r.floor.p99).toFixed(2)}x`,
@@ -318,7 +337,7 @@ async function benchApi(o: Opts): Promise<void> {
       r.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
     console.log('');
     console.log(
-      `Leadbase API benchmark: ${o.leads.toLocaleString('en-US')} leads, PostgreSQL ${ver?.v}, ${o.connections} connections, ${o.duration} s per run after ${o.warmup} s warm-up, pools of ${POOL_SIZE}`,
+      `Leadbase API benchmark: ${o.leads.toLocaleString('en-US')} leads, PostgreSQL ${ver?.v}, ${o.connections} connections, ${o.rounds} round(s) of ${o.duration} s per side after ${o.warmup} s warm-up each, pools of ${POOL_SIZE}`,
     );
     console.log('Latencies are exact percentiles of every response time autocannon reported (p95 included).');
     console.log(fmt(rows[0]!));
@@ -457,6 +476,7 @@ program
   .option('--duration <s>', 'seconds per measured run', int('--duration', 1, 120), 10)
   .option('--warmup <s>', 'seconds of warm-up before each run', int('--warmup', 0, 60), 2)
   .option('--connections <n>', 'concurrent connections', int('--connections', 1, 100), 10)
+  .option('--rounds <n>', 'rounds per side, alternating which side goes first', int('--rounds', 1, 20), 3)
   .action((o: Opts) => benchApi(o));
 program
   .command('duplicates')

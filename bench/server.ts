@@ -1,10 +1,11 @@
 /**
  * The benchmark's server process: the real app (buildApp over a pg pool) and the floor (a bare
  * Fastify app, no auth, no zod, running the app's own SQL through a node-postgres pool of the same
- * size), both on 127.0.0.1. It captures the SQL the app runs for each scenario once, with a Drizzle
- * logger on a second Drizzle instance, and prints `READY {json}` with the ports and that SQL.
+ * size), both on 127.0.0.1. It captures the SQL the app runs for each scenario at the wire (every
+ * `query` of the pool's clients, see wire-log.ts) while a second instance of the real app serves one
+ * request of each scenario, and prints `READY {json}` with the ports and those statements.
  *
- * Env: BENCH_DB_URL, BENCH_POOL, BENCH_WS, BENCH_USER, BENCH_KEY_ID, BENCH_SAMPLE_ID.
+ * Env: BENCH_DB_URL, BENCH_POOL, BENCH_WS, BENCH_KEY (an API key of the workspace), BENCH_SAMPLE_ID.
  */
 import { randomUUID } from 'node:crypto';
 import { drizzle } from 'drizzle-orm/node-postgres';
@@ -13,19 +14,16 @@ import pg from 'pg';
 import type { Db } from '../src/core/db/client.js';
 import { openDatabase } from '../src/core/db/client.js';
 import * as schema from '../src/core/db/schema/index.js';
-import { getLead } from '../src/core/leads/lead-reads.service.js';
-import { createLead } from '../src/core/leads/leads.service.js';
-import { leadListSpec, listLeads } from '../src/core/leads/leads-list.service.js';
-import type { Ctx } from '../src/core/shared/context.js';
 import { newId } from '../src/core/shared/ids.js';
-import { type ListQuery, listQuerySchema } from '../src/core/shared/list-query.js';
 import { buildApp } from '../src/server/app.js';
+import { createBody } from './create-body.js';
+import { logWire, type WireStatement } from './wire-log.js';
 
-export type Captured = { text: string; params: unknown[] };
+export type Captured = WireStatement;
 export type ReadyMessage = {
   appPort: number;
   floorPort: number;
-  sql: { get: Captured; list: Captured; create: Captured[] };
+  sql: { get: Captured[]; list: Captured[]; create: Captured[] };
 };
 
 const env = (k: string): string => {
@@ -36,80 +34,84 @@ const env = (k: string): string => {
 const url = env('BENCH_DB_URL');
 const poolSize = Number(env('BENCH_POOL'));
 const ws = env('BENCH_WS');
-const userId = env('BENCH_USER');
-const apiKeyId = env('BENCH_KEY_ID');
+const apiKey = env('BENCH_KEY');
 const sampleId = env('BENCH_SAMPLE_ID');
 
 // Parent gone (stdin closed) → stop: the benchmark never leaves a server behind.
 process.stdin.resume();
 process.stdin.on('end', () => process.exit(0));
 
-// ---- Capture the app's SQL once.
+// ---- Capture the app's SQL at the wire, one request of each scenario through a second real app.
 const capturePool = new pg.Pool({ connectionString: url, max: 2 });
-let log: Captured[] = [];
-const logged = drizzle({
-  client: capturePool,
-  schema,
-  casing: 'snake_case',
-  logger: { logQuery: (text, params) => log.push({ text, params: [...params] }) },
-}) as unknown as Db;
-const ctx: Ctx = {
-  workspaceId: ws,
-  userId,
-  apiKeyId,
-  role: 'admin',
-  requestId: newId(),
-  defaultCountry: 'US',
-};
-
-log = [];
-await getLead(logged, { ...ctx }, sampleId);
-const get = log.find((q) => /^select/i.test(q.text))!;
-
-log = [];
-const listQuery = listQuerySchema(leadListSpec).parse({
-  limit: '50',
-  status: 'new',
-  sort: '-createdAt',
-}) as ListQuery;
-await listLeads(logged, { ...ctx }, listQuery);
-const list = log.find((q) => /^select/i.test(q.text))!;
-
-log = [];
-const probeEmail = `bench-capture-${randomUUID()}@example.com`;
-const created = await createLead(
-  logged,
-  { ...ctx },
-  {
-    firstName: 'Bench',
-    lastName: 'Capture',
-    email: probeEmail,
-    company: 'Bench Co',
-    source: 'bench-api',
-    title: 'Benchmark lead',
-  },
-);
-// The floor of a create: the same statements the app ran (its look-ups, then the contact, lead, audit
-// and activity inserts), in one transaction.
-const inserts = log.filter((q) => !/^(begin|commit|rollback|savepoint|release)/i.test(q.text.trim()));
+const wire = logWire(capturePool);
+const captureApp = await buildApp({
+  db: drizzle({ client: capturePool, schema, casing: 'snake_case' }) as unknown as Db,
+  logger: false,
+});
+const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+const settle = () => new Promise((r) => setTimeout(r, 100)); // fire-and-forget writes (key last-used) land
+async function capture(method: 'GET' | 'POST', path: string, payload?: object): Promise<Captured[]> {
+  await settle();
+  wire.reset();
+  const r = await captureApp.inject({ method, url: path, headers, payload });
+  if (r.statusCode >= 300) throw new Error(`capture ${method} ${path}: ${r.statusCode} ${r.body}`);
+  return wire.reset();
+}
+// Warm-up: credentials resolved and cached (as in steady state, where they are looked up every 5 s),
+// prepared statements created, a first bench contact so the next create scores candidates.
+const email = (tag: string) => `bench-capture-${randomUUID()}-${tag}@example.com`;
+await capture('GET', `/api/v1/leads/${sampleId}`);
+await capture('POST', '/api/v1/leads', createBody(email('warm'), 0));
+const get = await capture('GET', `/api/v1/leads/${sampleId}`);
+const list = await capture('GET', '/api/v1/leads?limit=50&status=new&sort=-createdAt');
+const probeEmail = email('probe');
+const createdLog = await capture('POST', '/api/v1/leads', createBody(probeEmail, 0));
+await captureApp.close();
 await capturePool.end();
 
-/** Values that are generated per create (ids, the email, the request id), to be replaced per request. */
-const known = new Set([ws, userId, apiKeyId]);
-const generated = new Set<string>();
+const isTxControl = (q: Captured) => /^(begin|commit|rollback|savepoint|release)\b/i.test(q.text.trim());
+const one = (what: string, log: Captured[]): Captured => {
+  const qs = log.filter((q) => !isTxControl(q));
+  if (qs.length !== 1)
+    throw new Error(
+      `expected ${what} to run one statement, it ran ${qs.length}: ${qs.map((q) => q.text.slice(0, 60)).join(' | ')}`,
+    );
+  return qs[0]!;
+};
+const getStmt = one('GET /leads/:id', get);
+const listStmt = one('GET /leads', list);
+// The floor of a create: every statement the app sent (look-ups, advisory locks, inserts), in one
+// transaction of its own, like the app's.
+if (!isTxControl(createdLog[0]!) || !/^commit/i.test(createdLog.at(-1)!.text.trim()))
+  throw new Error('expected the create to run in one transaction');
+const inserts = createdLog.filter((q) => !isTxControl(q));
+if (inserts.some((q) => q.name)) throw new Error('the create ran a named statement: replay it by name');
+
+/** Values that are generated per create (ids), to be replaced per request; references are kept. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const existing = new Set<string>();
+const everyUuid = new Set<string>();
 for (const q of inserts)
-  for (const p of q.params) if (typeof p === 'string' && UUID.test(p) && !known.has(p)) generated.add(p);
-// Stage and pipeline ids are references, not generated: keep every id the lead row points at.
-const [leadInsert] = inserts.filter((q) => /insert into "leads"/i.test(q.text));
-for (const p of leadInsert?.params ?? [])
-  if (typeof p === 'string' && p !== created.id && p !== created.contactId) generated.delete(p);
-generated.delete(ctx.requestId!);
-generated.add(created.id);
-generated.add(created.contactId);
+  for (const p of q.params) if (typeof p === 'string' && UUID.test(p)) everyUuid.add(p);
+{
+  // Ids already in the database before the create (workspace, user, key, stage, pipeline) are kept.
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const r = await c.query<{ id: string }>(
+    `select id::text from workspaces where id = any($1::uuid[])
+     union select user_id::text from memberships where workspace_id = $2 and user_id = any($1::uuid[])
+     union select id::text from api_keys where workspace_id = $2 and id = any($1::uuid[])
+     union select id::text from stages where workspace_id = $2 and id = any($1::uuid[])
+     union select id::text from pipelines where workspace_id = $2 and id = any($1::uuid[])`,
+    [[...everyUuid], ws],
+  );
+  for (const x of r.rows) existing.add(x.id);
+  await c.end();
+}
+const generated = [...everyUuid].filter((u) => !existing.has(u));
 
 function freshParams(email: string): unknown[][] {
-  const map = new Map<string, string>([...generated].map((g) => [g, newId()]));
+  const map = new Map<string, string>(generated.map((g) => [g, newId()]));
   const swap = (s: string): string => {
     let out = s;
     if (out.includes(probeEmail)) out = out.split(probeEmail).join(email);
@@ -131,9 +133,9 @@ const withId = (params: unknown[], id: string) => params.map((p) => (p === sampl
 floor.get('/api/v1/leads/:id', async (req, reply) => {
   // The app runs this read as a named prepared statement; so does the floor.
   const r = await pool.query({
-    name: 'floor_lead_get',
-    text: get.text,
-    values: withId(get.params, (req.params as { id: string }).id),
+    ...(getStmt.name ? { name: getStmt.name } : {}),
+    text: getStmt.text,
+    values: withId(getStmt.params, (req.params as { id: string }).id),
     rowMode: 'array',
   });
   if (r.rows.length === 0) return reply.code(404).send({ error: 'not found' });
@@ -141,8 +143,8 @@ floor.get('/api/v1/leads/:id', async (req, reply) => {
 });
 floor.get('/api/v1/leads', async (req, reply) => {
   const status = (req.query as { status?: string }).status ?? 'new';
-  const values = list.params.map((p) => (p === 'new' ? status : p));
-  const r = await pool.query({ text: list.text, values, rowMode: 'array' });
+  const values = listStmt.params.map((p) => (p === 'new' ? status : p));
+  const r = await pool.query({ text: listStmt.text, values, rowMode: 'array' });
   return reply.send({ data: r.rows });
 });
 floor.post('/api/v1/leads', async (req, reply) => {
@@ -170,7 +172,7 @@ const port = (s: typeof app) => {
 const ready: ReadyMessage = {
   appPort: port(app),
   floorPort: port(floor),
-  sql: { get, list, create: inserts },
+  sql: { get: [getStmt], list: [listStmt], create: createdLog },
 };
 process.stdout.write(`READY ${JSON.stringify(ready)}\n`);
 
