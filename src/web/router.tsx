@@ -16,6 +16,7 @@ import { LeadsListPage } from './pages/leads/LeadsListPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { ApiKeysPage } from './pages/settings/ApiKeysPage';
 import { CustomFieldsPage } from './pages/settings/CustomFieldsPage';
+import { DuplicateRulesPage } from './pages/settings/DuplicateRulesPage';
 import { MembersPage } from './pages/settings/MembersPage';
 
 export const router = createBrowserRouter([
@@ -48,6 +49,7 @@ export const router = createBrowserRouter([
           { path: '/settings/members', element: <MembersPage /> },
           { path: '/settings/api-keys', element: <ApiKeysPage /> },
           { path: '/settings/custom-fields', element: <CustomFieldsPage /> },
+          { path: '/settings/duplicate-rules', element: <DuplicateRulesPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

@@ -22,6 +22,7 @@ import {
 } from '../shared/list-query.js';
 import { checkVersion, iso } from '../shared/records.js';
 import {
+  DEFAULT_RULES,
   DUPLICATE_ACTIONS,
   DUPLICATE_ENTITIES,
   type DuplicateAction,
@@ -47,56 +48,7 @@ export type Rule = {
   conditionError?: string;
 };
 
-/**
- * Built-in rules of a workspace that has no active rule for an entity:
- * - contacts and leads: the same email (any of the contact's, case-insensitive) or the same phone
- *   (E.164) links to the existing contact; a similar person (the probabilistic score ≥ 0.9) is flagged;
- * - accounts: the same domain links to the existing account; a similar name (legal suffixes removed,
- *   similarity ≥ 0.92) is flagged.
- */
-export const DEFAULT_RULES: Record<DuplicateEntity, Rule[]> = {
-  contact: [
-    {
-      id: null,
-      name: 'Same email',
-      fields: [{ field: 'email', match: 'exact' }],
-      threshold: 1,
-      action: 'link',
-    },
-    {
-      id: null,
-      name: 'Same phone',
-      fields: [{ field: 'phone', match: 'exact' }],
-      threshold: 1,
-      action: 'link',
-    },
-    {
-      id: null,
-      name: 'Similar person',
-      fields: [{ field: 'person', match: 'fuzzy' }],
-      threshold: 0.9,
-      action: 'flag',
-    },
-  ],
-  lead: [],
-  account: [
-    {
-      id: null,
-      name: 'Same domain',
-      fields: [{ field: 'domain', match: 'exact' }],
-      threshold: 1,
-      action: 'link',
-    },
-    {
-      id: null,
-      name: 'Similar company name',
-      fields: [{ field: 'name', match: 'fuzzy' }],
-      threshold: 0.92,
-      action: 'flag',
-    },
-  ],
-};
-DEFAULT_RULES.lead = DEFAULT_RULES.contact;
+export { DEFAULT_RULES };
 
 export const toRule = (r: Row): DuplicateRuleOut => ({
   id: r.id,

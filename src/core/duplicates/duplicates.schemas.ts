@@ -41,6 +41,66 @@ export const RULE_FIELDS: Record<DuplicateEntity, readonly string[]> = {
   account: ['domain', 'name', 'phone', 'city'],
 };
 
+/** A rule as the matcher uses it, without a condition (the built-in ones). */
+export type BuiltInRule = {
+  id: string | null;
+  name: string;
+  fields: { field: string; match: 'exact' | 'fuzzy'; weight?: number }[];
+  threshold: number;
+  action: DuplicateAction;
+};
+
+/**
+ * Built-in rules of a workspace that has no active rule for an entity:
+ * - contacts and leads: the same email (any of the contact's, case-insensitive) or the same phone
+ *   (E.164) links to the existing contact; a similar person (the probabilistic score ≥ 0.9) is flagged;
+ * - accounts: the same domain links to the existing account; a similar name (legal suffixes removed,
+ *   similarity ≥ 0.92) is flagged.
+ */
+export const DEFAULT_RULES: Record<DuplicateEntity, BuiltInRule[]> = {
+  contact: [
+    {
+      id: null,
+      name: 'Same email',
+      fields: [{ field: 'email', match: 'exact' }],
+      threshold: 1,
+      action: 'link',
+    },
+    {
+      id: null,
+      name: 'Same phone',
+      fields: [{ field: 'phone', match: 'exact' }],
+      threshold: 1,
+      action: 'link',
+    },
+    {
+      id: null,
+      name: 'Similar person',
+      fields: [{ field: 'person', match: 'fuzzy' }],
+      threshold: 0.9,
+      action: 'flag',
+    },
+  ],
+  lead: [],
+  account: [
+    {
+      id: null,
+      name: 'Same domain',
+      fields: [{ field: 'domain', match: 'exact' }],
+      threshold: 1,
+      action: 'link',
+    },
+    {
+      id: null,
+      name: 'Similar company name',
+      fields: [{ field: 'name', match: 'fuzzy' }],
+      threshold: 0.92,
+      action: 'flag',
+    },
+  ],
+};
+DEFAULT_RULES.lead = DEFAULT_RULES.contact;
+
 export const ruleField = z.strictObject({
   field: z
     .string()

@@ -132,6 +132,7 @@ function blocked(entity: string, d: WriteCheck): AppError {
     `This ${entity} duplicates ${list.length === 1 ? 'an existing record' : `${list.length} existing records`} (rule "${list[0]!.rule.name}")`,
     list.map((m) => ({ field: '(record)', reason: `duplicates ${m.id} (score ${m.score})` })),
     {
+      candidateEntity: entity === 'account' ? 'account' : 'contact',
       candidates: list.map((m) => ({
         id: m.id,
         score: m.score,

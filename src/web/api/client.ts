@@ -8,6 +8,8 @@ export class ApiError extends Error {
   readonly code: string;
   readonly detail: string;
   readonly errors: FieldError[];
+  /** Members of the problem beyond the standard ones (e.g. `candidates` of a duplicate-rule 409). */
+  readonly extra: Record<string, unknown>;
 
   constructor(status: number, body: { detail?: string; code?: string; errors?: FieldError[] } | null) {
     const detail = body?.detail ?? `Request failed (${status})`;
@@ -17,6 +19,7 @@ export class ApiError extends Error {
     this.code = body?.code ?? 'error';
     this.detail = detail;
     this.errors = Array.isArray(body?.errors) ? body.errors : [];
+    this.extra = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
   }
 }
 

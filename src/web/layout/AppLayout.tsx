@@ -5,6 +5,7 @@ import {
   IconBriefcase,
   IconBuilding,
   IconCopy,
+  IconCopyCheck,
   IconForms,
   IconKey,
   IconTargetArrow,
@@ -27,6 +28,7 @@ const settings = [
   { to: '/settings/members', label: 'Members', icon: IconUsers },
   { to: '/settings/api-keys', label: 'API keys', icon: IconKey },
   { to: '/settings/custom-fields', label: 'Custom fields', icon: IconForms },
+  { to: '/settings/duplicate-rules', label: 'Duplicate rules', icon: IconCopyCheck },
 ];
 
 function Section({ title, items }: { title: string; items: typeof crm }) {

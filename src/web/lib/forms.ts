@@ -1,5 +1,7 @@
 import { notifications } from '@mantine/notifications';
+import { createElement } from 'react';
 import { ApiError } from '../api/client';
+import { blockedCandidates, DuplicateBlockedMessage } from '../pages/settings/DuplicateRulesBlocked';
 
 type FormLike = {
   getValues: () => Record<string, unknown>;
@@ -40,6 +42,17 @@ export function showApiError(err: unknown, form?: FormLike, opts: ErrorOptions =
   }
   if (err.status === 412 && opts.onConflict) {
     opts.onConflict();
+    return false;
+  }
+  // A duplicate rule blocked the write: list the existing records it duplicates.
+  const candidates = blockedCandidates(err);
+  if (candidates) {
+    notifications.show({
+      color: 'red',
+      title: 'Duplicate refused',
+      message: createElement(DuplicateBlockedMessage, { detail: err.detail, candidates }),
+      autoClose: false,
+    });
     return false;
   }
   const values = form?.getValues();
