@@ -5,6 +5,7 @@ import { DB_KINDS, testDatabase } from '../../../test/db.js';
 import { buildApp } from '../../server/app.js';
 import { createApiKey } from '../auth/api-keys.service.js';
 import type { DatabaseHandle } from '../db/client.js';
+import { scanDuplicates } from '../duplicates/scan.service.js';
 import { systemCtx } from '../shared/context.js';
 import { newId } from '../shared/ids.js';
 import { normalizeEmail, normalizePhone } from '../shared/normalize.js';
@@ -39,7 +40,15 @@ describe.each(DB_KINDS)('demo data on %s', (kind) => {
       (select count(*)::int from activities where workspace_id = ${ws}) as activities,
       (select count(*)::int from memberships where workspace_id = ${ws}) as members`);
     expect(c).toEqual(demo.counts);
-    expect(demo.counts).toMatchObject({ leads: 200, contacts: 133, accounts: 20, members: 6 });
+    // 133 people, plus the duplicate contacts planted for the duplicates review.
+    expect(demo.counts).toMatchObject({
+      leads: 200,
+      contacts: 133 + demo.duplicates.contacts,
+      accounts: 20,
+      members: 6,
+    });
+    expect(demo.duplicates.contacts).toBeGreaterThan(0);
+    expect(demo.duplicates.contacts).toBeLessThanOrEqual(133 * 0.05);
     expect(demo.counts.activities).toBeGreaterThan(200);
     const roles = await q<{ role: string }>(
       sql`select role from memberships where workspace_id = ${ws} order by role`,
@@ -87,7 +96,7 @@ describe.each(DB_KINDS)('demo data on %s', (kind) => {
     }>(sql`select c.emails, c.phones, c.primary_email, c.status,
       (select count(*)::int from leads l where l.workspace_id = c.workspace_id and l.contact_id = c.id and l.status not in ('won','lost')) as open_leads
       from contacts c where c.workspace_id = ${demo.workspaceId}`);
-    expect(contacts.length).toBe(133);
+    expect(contacts.length).toBe(133 + demo.duplicates.contacts);
     for (const c of contacts) {
       expect(c.emails.length).toBeGreaterThan(0);
       expect(c.emails[0]!.primary).toBe(true);
@@ -99,8 +108,41 @@ describe.each(DB_KINDS)('demo data on %s', (kind) => {
       // Status lead means the contact has an open lead.
       if (c.status === 'lead') expect(c.open_leads).toBeGreaterThan(0);
     }
+    // Unique, except the duplicates that repeat their original's email in other capitals.
     const emails = contacts.flatMap((c) => c.emails.map((e) => e.normalized));
-    expect(new Set(emails).size).toBe(emails.length);
+    expect(new Set(emails).size).toBe(emails.length - demo.duplicates.byKind.email);
+  });
+
+  it('plants realistic duplicate contacts that a scan of the workspace finds, with few false pairs', async () => {
+    const d = await generateDemo(h.db, {
+      leads: 1500,
+      seed: 11,
+      email: 'dupes@example.com',
+      password: 'demo password 123',
+    });
+    const people = 1000;
+    expect(d.counts.contacts).toBe(people + d.duplicates.contacts);
+    expect(d.duplicates.contacts).toBeGreaterThanOrEqual(people * 0.01);
+    expect(d.duplicates.contacts).toBeLessThanOrEqual(people * 0.03);
+    const kinds = d.duplicates.byKind;
+    expect(kinds.nickname + kinds.typo + kinds.email + kinds.phone).toBe(d.duplicates.contacts);
+    // A duplicate is a later, lead-less, non-primary copy of its original.
+    const twins = d.duplicates.pairs.map(([, b]) => b);
+    const [bad] = await q<{ n: number }>(sql`select count(*)::int n from contacts c
+      where c.workspace_id = ${d.workspaceId} and c.id = any(${`{${twins.join(',')}}`}::uuid[])
+        and (c.is_primary_contact or c.status <> 'prospect'
+          or exists (select 1 from leads l where l.workspace_id = c.workspace_id and l.contact_id = c.id))`);
+    expect(bad!.n).toBe(0);
+    const result = await scanDuplicates(h.db, systemCtx(d.workspaceId, d.owner.userId), 'contact', null);
+    const found = await q<{ a: string; b: string }>(
+      sql`select record_a::text a, record_b::text b from duplicate_candidates where workspace_id = ${d.workspaceId} and entity = 'contact'`,
+    );
+    const key = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+    const truth = new Set(d.duplicates.pairs.map(([a, b]) => key(a, b)));
+    const correct = found.filter((f) => truth.has(key(f.a, f.b))).length;
+    expect(result.pairs).toBe(found.length);
+    expect(correct / truth.size).toBeGreaterThanOrEqual(0.9);
+    expect(correct / found.length).toBeGreaterThanOrEqual(0.9);
   });
 
   it('links deals to won leads, their account and contact, both ways', async () => {

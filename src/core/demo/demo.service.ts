@@ -12,6 +12,7 @@ import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { normalizeEmail, normalizePhone } from '../shared/normalize.js';
 import * as D from './demo-data.js';
+import { TWIN_RATE, type TwinKind, twinOf } from './demo-duplicates.js';
 import { Rand } from './random.js';
 
 /**
@@ -67,6 +68,11 @@ export type DemoResult = {
   members: { userId: string; email: string; name: string; role: string; created: boolean }[];
   counts: DemoCounts;
   leadsByStatus: Record<string, number>;
+  /**
+   * Duplicate contacts planted for the duplicates review (about 1.5% of contacts, included in
+   * `counts.contacts`): how many of each kind, and each [original id, duplicate id] pair.
+   */
+  duplicates: { contacts: number; byKind: Record<TwinKind, number>; pairs: [string, string][] };
   seconds: Record<DemoPhase | 'setup' | 'total', number>;
 };
 
@@ -335,7 +341,7 @@ function rawPhone(rand: Rand, country: string, mobile: boolean): string {
     case 'GB':
       return mobile
         ? `+44 7${rand.int(4, 9)}${rand.digits(2)} ${rand.digits(6)}`
-        : `+44 20 7946 ${rand.digits(4)}`;
+        : `+44 20 7${rand.digits(3)} ${rand.digits(4)}`; // London landlines (not only 7946: too few)
     case 'DE':
       return mobile ? `+49 15${rand.int(1, 2)} ${rand.digits(8)}` : `+49 30 ${rand.digits(8)}`;
     case 'IN':
@@ -577,6 +583,11 @@ export async function generateDemo(
 
   const counts: DemoCounts = { members: 0, accounts: 0, contacts: 0, leads: 0, activities: 0, deals: 0 };
   const leadsByStatus: Record<string, number> = Object.fromEntries(STATUS_ORDER.map((s) => [s, 0]));
+  const duplicates: DemoResult['duplicates'] = {
+    contacts: 0,
+    byKind: { nickname: 0, typo: 0, email: 0, phone: 0 },
+    pairs: [],
+  };
 
   const out = await db.transaction(async (tx) => {
     const setup = await setupWorkspace(
@@ -726,9 +737,50 @@ export async function generateDemo(
       usedEmails.add(e.toLowerCase());
       return e;
     };
+    // Duplicate contacts draw from their own random stream: the rest of the data stays as it was.
+    const twinRand = new Rand((options.seed ?? 20250101) ^ 0x5eed);
+    const twinCtx = {
+      workspaceCountry: country,
+      now: NOW,
+      uniqueEmail,
+      newAddress: (code: string | null | undefined): ContactAddress => {
+        const place = twinRand.pick((D.COUNTRIES.find((x) => x.code === code) ?? D.COUNTRIES[0]!).places);
+        return {
+          type: 'personal',
+          street1: `${twinRand.int(1, 9999)} ${twinRand.pick(D.STREET_NAMES)} ${twinRand.pick(D.STREET_TYPES)}`,
+          street2: null,
+          city: place.city,
+          state: place.state,
+          postcode: place.postcode,
+          country: place.country,
+        };
+      },
+    };
     for (let from = 0; from < C; from += batch) {
       const rows: Record<string, unknown>[] = [];
       for (let c = from; c < Math.min(C, from + batch); c++) {
+        if (c > from && twinRand.chance(TWIN_RATE)) {
+          // A second record of the previous contact, entered again later (see demo-duplicates.ts).
+          const original = rows[rows.length - 1]!;
+          const twin = twinOf(twinRand, original, twinCtx);
+          if (twin) {
+            const r = twin.row;
+            r.id = newId();
+            r.match_keys = pgTextArray(
+              contactMatchColumns({
+                firstName: r.first_name as string,
+                lastName: r.last_name as string,
+                emails: r.emails as ContactEmail[],
+                phones: r.phones as ContactPhone[],
+                addresses: r.addresses as ContactAddress[],
+                companyName: r.company_name as string | null,
+              }).matchKeys,
+            );
+            rows.push(r);
+            duplicates.byKind[twin.kind]++;
+            duplicates.pairs.push([original.id as string, r.id as string]);
+          }
+        }
         const fi = rand.int(0, D.FIRST_NAMES.length - 1);
         const li = rand.int(0, D.LAST_NAMES.length - 1);
         contactFirst[c] = fi;
@@ -1181,6 +1233,7 @@ export async function generateDemo(
     members: out.team,
     counts,
     leadsByStatus,
+    duplicates: { ...duplicates, contacts: duplicates.pairs.length },
     seconds,
   };
 }
