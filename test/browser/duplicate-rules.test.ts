@@ -114,4 +114,33 @@ describe.skipIf(skipBrowser)('duplicate rules in Chromium', () => {
     await visible(page.getByTestId('built-in-rules'));
     expect((await api('get', `/api/v1/duplicate-rules/${rule.id}`)).active).toBe(false);
   });
+
+  it('shows the rules read-only to a rep', async () => {
+    await api('post', '/api/v1/members', {
+      email: 'rules.rep@example.com',
+      name: 'Rey Rep',
+      role: 'rep',
+      password: 'correct horse battery',
+    });
+    const context = await web.browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      baseURL: web.baseUrl,
+    });
+    const rep = await context.newPage();
+    rep.setDefaultTimeout(15_000);
+    const login = await rep.request.post('/api/v1/auth/login', {
+      data: { email: 'rules.rep@example.com', password: 'correct horse battery' },
+    });
+    expect(login.ok()).toBe(true);
+    await rep.goto('/settings/duplicate-rules');
+    await visible(rep.getByText('Admins manage rules'));
+    const row = rep
+      .getByTestId('duplicate-rule-row')
+      .filter({ hasText: 'Partner contacts are unique by email' });
+    await visible(row.getByText('source = "partner"'));
+    expect(await rep.getByRole('button', { name: 'New rule' }).count()).toBe(0);
+    expect(await row.getByRole('button', { name: /Edit|Delete/ }).count()).toBe(0);
+    expect(await rep.getByLabel('Active: Partner contacts are unique by email').isDisabled()).toBe(true);
+    await context.close();
+  });
 });
