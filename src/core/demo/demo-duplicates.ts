@@ -13,11 +13,12 @@ import type { Rand } from './random.js';
  *   email, sometimes the same phone;
  * - `email`: the same email typed with other capitals, from a new address (the person moved);
  * - `phone`: the same number in another format, a personal email, no address.
- * A twin never has leads of its own (it is the copy a user should merge away) and is never primary.
+ * A twin never has leads of its own (it is the copy a user should merge away) and is never primary;
+ * the generator puts twins in slots of contacts without leads, so the number of contacts is unchanged.
  */
 
 export type TwinKind = 'nickname' | 'typo' | 'email' | 'phone';
-export const TWIN_RATE = 0.018;
+export const TWIN_RATE = 0.016;
 
 /** Common English short forms of the demo's first names (independent of the matcher's table). */
 // biome-ignore format: a word list
@@ -132,7 +133,7 @@ export function twinOf(
   rand: Rand,
   row: Record<string, unknown>,
   ctx: TwinContext,
-): { kind: TwinKind; row: Record<string, unknown> } | null {
+): { kind: TwinKind; originalId: string; row: Record<string, unknown> } | null {
   const first = row.first_name as string;
   const last = row.last_name as string;
   const emails = row.emails as ContactEmail[];
@@ -153,6 +154,7 @@ export function twinOf(
   if (!possible.length) return null;
   // The fuzzy kinds (what a review page is for) a little more often than the exact ones.
   const kind = possible[rand.weighted(possible.map((k) => (k === 'nickname' || k === 'typo' ? 3 : 2)))]!;
+  const originalId = row.id as string;
   const createdAt = Math.min(
     ctx.now - 3_600_000,
     Date.parse(row.created_at as string) + rand.next() * 120 * 86_400_000,
@@ -173,6 +175,7 @@ export function twinOf(
       const nick = rand.pick(NICKNAMES[first]!);
       return {
         kind,
+        originalId,
         row: {
           ...base,
           first_name: nick,
@@ -186,6 +189,7 @@ export function twinOf(
       const wrong = typo(rand, last);
       return {
         kind,
+        originalId,
         row: {
           ...base,
           last_name: wrong === last ? `${last}${last.at(-1)}` : wrong,
@@ -199,6 +203,7 @@ export function twinOf(
       const e = recased(rand, emails[0]!.email);
       return {
         kind,
+        originalId,
         row: {
           ...base,
           emails: [{ email: e, normalized: normalizeEmail(e), label: emails[0]!.label, primary: true }],
@@ -211,6 +216,7 @@ export function twinOf(
       const p = phones[0]!;
       return {
         kind,
+        originalId,
         row: {
           ...base,
           emails: [personalEmail(first, last)],

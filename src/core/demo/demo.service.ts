@@ -69,8 +69,8 @@ export type DemoResult = {
   counts: DemoCounts;
   leadsByStatus: Record<string, number>;
   /**
-   * Duplicate contacts planted for the duplicates review (about 1.5% of contacts, included in
-   * `counts.contacts`): how many of each kind, and each [original id, duplicate id] pair.
+   * Duplicate contacts planted for the duplicates review (about 1.5% of `counts.contacts`, in place of
+   * contacts without leads): how many of each kind, and each [original id, duplicate id] pair.
    */
   duplicates: { contacts: number; byKind: Record<TwinKind, number>; pairs: [string, string][] };
   seconds: Record<DemoPhase | 'setup' | 'total', number>;
@@ -737,8 +737,13 @@ export async function generateDemo(
       usedEmails.add(e.toLowerCase());
       return e;
     };
-    // Duplicate contacts draw from their own random stream: the rest of the data stays as it was.
+    // Duplicate contacts take some of the lead-less slots (contacts ≥ CL), so the number of contacts
+    // stays as asked, and draw from their own random stream: the rest of the data stays as it was.
     const twinRand = new Rand((options.seed ?? 20250101) ^ 0x5eed);
+    const twinChance = C > CL ? Math.min(1, (TWIN_RATE * C) / (C - CL)) : 0;
+    const people: Record<string, unknown>[] = [];
+    const sampleSize = Math.max(2000, Math.ceil(TWIN_RATE * C * 3));
+    let seen = 0;
     const twinCtx = {
       workspaceCountry: country,
       now: NOW,
@@ -759,28 +764,6 @@ export async function generateDemo(
     for (let from = 0; from < C; from += batch) {
       const rows: Record<string, unknown>[] = [];
       for (let c = from; c < Math.min(C, from + batch); c++) {
-        if (c > from && twinRand.chance(TWIN_RATE)) {
-          // A second record of the previous contact, entered again later (see demo-duplicates.ts).
-          const original = rows[rows.length - 1]!;
-          const twin = twinOf(twinRand, original, twinCtx);
-          if (twin) {
-            const r = twin.row;
-            r.id = newId();
-            r.match_keys = pgTextArray(
-              contactMatchColumns({
-                firstName: r.first_name as string,
-                lastName: r.last_name as string,
-                emails: r.emails as ContactEmail[],
-                phones: r.phones as ContactPhone[],
-                addresses: r.addresses as ContactAddress[],
-                companyName: r.company_name as string | null,
-              }).matchKeys,
-            );
-            rows.push(r);
-            duplicates.byKind[twin.kind]++;
-            duplicates.pairs.push([original.id as string, r.id as string]);
-          }
-        }
         const fi = rand.int(0, D.FIRST_NAMES.length - 1);
         const li = rand.int(0, D.LAST_NAMES.length - 1);
         contactFirst[c] = fi;
@@ -877,7 +860,7 @@ export async function generateDemo(
         const src = contactSource[c]!;
         const source = src === 255 ? null : D.SOURCES[src]!;
         contactIds[c] = newId();
-        rows.push({
+        const row: Record<string, unknown> = {
           id: contactIds[c],
           first_name: first,
           last_name: last,
@@ -922,7 +905,40 @@ export async function generateDemo(
               companyName: b2b ? accountNames[a] : null,
             }).matchKeys,
           ),
-        });
+        };
+        let twin: ReturnType<typeof twinOf> = null;
+        if (c >= CL && !isPrimary && people.length > 0 && twinRand.chance(twinChance)) {
+          // One duplicate per person: the original leaves the sample.
+          const k = twinRand.int(0, people.length - 1);
+          twin = twinOf(twinRand, people[k]!, twinCtx);
+          people[k] = people[people.length - 1]!;
+          people.pop();
+        }
+        if (twin) {
+          // This lead-less slot holds a second record of an earlier person instead (see
+          // demo-duplicates.ts); the person drawn for it is dropped, so the other rows stay as they were.
+          const r = twin.row;
+          r.id = contactIds[c];
+          r.match_keys = pgTextArray(
+            contactMatchColumns({
+              firstName: r.first_name as string,
+              lastName: r.last_name as string,
+              emails: r.emails as ContactEmail[],
+              phones: r.phones as ContactPhone[],
+              addresses: r.addresses as ContactAddress[],
+              companyName: r.company_name as string | null,
+            }).matchKeys,
+          );
+          rows.push(r);
+          duplicates.byKind[twin.kind]++;
+          duplicates.pairs.push([twin.originalId, r.id as string]);
+          continue;
+        }
+        rows.push(row);
+        // A uniform sample of the people so far: the originals duplicates are made of.
+        seen++;
+        if (people.length < sampleSize) people.push(row);
+        else if (twinRand.chance(sampleSize / seen)) people[twinRand.int(0, sampleSize - 1)] = row;
       }
       await submit(() => insertRows(tx, ws, 'contacts', CONTACT_COLS, rows));
       counts.contacts += rows.length;
