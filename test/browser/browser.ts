@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Locator } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import type { DatabaseHandle } from '../../src/core/db/client.js';
 import { buildApp } from '../../src/server/app.js';
 import { testDatabase } from '../db.js';
@@ -51,3 +51,30 @@ export async function startWeb(): Promise<WebHarness> {
 /** Waits until the locator is visible (Playwright's auto-waiting, without @playwright/test). */
 export const visible = (l: Locator, timeout = 10_000) => l.first().waitFor({ state: 'visible', timeout });
 export const hidden = (l: Locator, timeout = 10_000) => l.first().waitFor({ state: 'hidden', timeout });
+
+export type Api = (method: 'post' | 'get' | 'patch', path: string, data?: unknown) => Promise<any>;
+
+/** JSON calls to the app with the page's session (throws with the problem body on a non-2xx answer). */
+export const apiOf =
+  (page: Page): Api =>
+  async (method, path, data) => {
+    const r = await page.request[method](path, data === undefined ? undefined : { data });
+    if (!r.ok()) throw new Error(`${path}: ${r.status()} ${await r.text()}`);
+    return r.json();
+  };
+
+/** A new page (desktop viewport) signed up as the owner of a new workspace. */
+export async function signedUpPage(
+  web: WebHarness,
+  owner: { email: string; name: string; workspaceName: string },
+): Promise<{ page: Page; api: Api }> {
+  const context = await web.browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    baseURL: web.baseUrl,
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const api = apiOf(page);
+  await api('post', '/api/v1/auth/signup', { ...owner, password: 'correct horse battery' });
+  return { page, api };
+}

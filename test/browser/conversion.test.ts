@@ -1,30 +1,19 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { skipBrowser, startWeb, visible, type WebHarness } from './browser.js';
+import { type Api, signedUpPage, skipBrowser, startWeb, visible, type WebHarness } from './browser.js';
 
 describe.skipIf(skipBrowser)('lead page: contact edited in place, conversion with preview (Chromium)', () => {
   let web: WebHarness;
   let page: Page;
-  const api = async (method: 'post' | 'get', path: string, data?: unknown) => {
-    const r = await page.request[method](path, data === undefined ? undefined : { data });
-    if (!r.ok()) throw new Error(`${path}: ${r.status()} ${await r.text()}`);
-    return r.json();
-  };
+  let api: Api;
 
   beforeAll(async () => {
     web = await startWeb();
-    const context = await web.browser.newContext({
-      viewport: { width: 1440, height: 900 },
-      baseURL: web.baseUrl,
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await api('post', '/api/v1/auth/signup', {
+    ({ page, api } = await signedUpPage(web, {
       email: 'conv.owner@example.com',
-      password: 'correct horse battery',
       name: 'Conv Owner',
       workspaceName: 'Conversion Co',
-    });
+    }));
   });
   afterAll(async () => {
     await web?.close();

@@ -1,6 +1,14 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hidden, skipBrowser, startWeb, visible, type WebHarness } from './browser.js';
+import {
+  type Api,
+  hidden,
+  signedUpPage,
+  skipBrowser,
+  startWeb,
+  visible,
+  type WebHarness,
+} from './browser.js';
 
 const SHOTS = {
   pairs: '/tmp/leadbase-duplicates.png',
@@ -11,26 +19,15 @@ const SHOTS = {
 describe.skipIf(skipBrowser)('duplicates review, merge and undo (Chromium)', () => {
   let web: WebHarness;
   let page: Page;
-  const api = async (method: 'post' | 'get', path: string, data?: unknown) => {
-    const r = await page.request[method](path, data === undefined ? undefined : { data });
-    if (!r.ok()) throw new Error(`${path}: ${r.status()} ${await r.text()}`);
-    return r.json();
-  };
+  let api: Api;
 
   beforeAll(async () => {
     web = await startWeb();
-    const context = await web.browser.newContext({
-      viewport: { width: 1440, height: 900 },
-      baseURL: web.baseUrl,
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await api('post', '/api/v1/auth/signup', {
+    ({ page, api } = await signedUpPage(web, {
       email: 'dedupe.owner@example.com',
-      password: 'correct horse battery',
       name: 'Dee Dupe',
       workspaceName: 'Dedupe Co',
-    });
+    }));
   });
   afterAll(async () => {
     await web?.close();
