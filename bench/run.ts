@@ -442,9 +442,11 @@ async function vacuum(h: DatabaseHandle): Promise<void> {
 /** Removes what the create scenario added, so the next run finds the same data set. */
 async function cleanup(h: DatabaseHandle, ws: string, runId: string): Promise<void> {
   await h.db.transaction(async (tx) => {
+    // This run's creates, the server's capture creates, and those of an earlier run that was interrupted.
     const like = `bench-${runId}-%`;
     await tx.execute(sql`create temp table bench_contacts on commit drop as
-      select id from contacts where workspace_id = ${ws} and (primary_email like ${like} or primary_email like 'bench-capture-%')`);
+      select id from contacts where workspace_id = ${ws} and (primary_email like ${like} or primary_email like 'bench-capture-%'
+        or primary_email ~ '^bench-[0-9a-z]+-[0-9]+@example[.]com$')`);
     await tx.execute(sql`create temp table bench_leads on commit drop as
       select id from leads where workspace_id = ${ws} and contact_id in (select id from bench_contacts)`);
     await tx.execute(
