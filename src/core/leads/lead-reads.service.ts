@@ -4,12 +4,21 @@ import { type Db, isTransaction } from '../db/client.js';
 import { contacts, leads, stages } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
-import { iso } from '../shared/records.js';
 import type { LeadOut } from './leads.schemas.js';
 
 export type LeadRow = typeof leads.$inferSelect;
 
-export function toLead(l: LeadRow, c: LeadContact, stageName: string): LeadOut {
+/**
+ * A timestamp as the API shows it. List rows bring theirs as text already formatted like
+ * `toISOString()` (shared/json-row.ts), so they are used as they are instead of parsed and reformatted.
+ */
+const isoOf = (d: Date | string): string => (typeof d === 'string' ? d : d.toISOString());
+const isoOrNull = (d: Date | string | null): string | null => (d === null ? null : isoOf(d));
+type Stamps = 'stageEnteredAt' | 'convertedAt' | 'createdAt' | 'updatedAt' | 'deletedAt';
+/** A lead row, or a list row whose timestamps are still that text. */
+export type LeadRowLike = Omit<LeadRow, Stamps> & { [K in Stamps]: LeadRow[K] | string };
+
+export function toLead(l: LeadRowLike, c: LeadContact, stageName: string): LeadOut {
   const a = c.addresses[0];
   return {
     id: l.id,
@@ -45,7 +54,7 @@ export function toLead(l: LeadRow, c: LeadContact, stageName: string): LeadOut {
     stageId: l.stageId,
     stageName,
     status: l.status,
-    stageEnteredAt: l.stageEnteredAt.toISOString(),
+    stageEnteredAt: isoOf(l.stageEnteredAt),
     priority: l.priority,
     temperature: l.temperature,
     ownerId: l.ownerId,
@@ -61,7 +70,7 @@ export function toLead(l: LeadRow, c: LeadContact, stageName: string): LeadOut {
     spamScore: l.spamScore,
     validationStatus: l.validationStatus,
     isDuplicate: l.isDuplicate,
-    convertedAt: iso(l.convertedAt),
+    convertedAt: isoOrNull(l.convertedAt),
     convertedAccountId: l.convertedAccountId,
     convertedDealId: l.convertedDealId,
     autoCreatedFromContact: l.autoCreatedFromContact,
@@ -69,9 +78,9 @@ export function toLead(l: LeadRow, c: LeadContact, stageName: string): LeadOut {
     contactVersion: c.version,
     customFields: l.custom ?? {},
     contactCustomFields: c.custom ?? {},
-    createdAt: l.createdAt.toISOString(),
-    updatedAt: l.updatedAt.toISOString(),
-    deletedAt: iso(l.deletedAt),
+    createdAt: isoOf(l.createdAt),
+    updatedAt: isoOf(l.updatedAt),
+    deletedAt: isoOrNull(l.deletedAt),
     version: l.version,
   };
 }

@@ -14,7 +14,7 @@ import {
   sortKeySelect,
   toPage,
 } from '../shared/list-query.js';
-import { type LeadContact, type LeadRow, leadContactColumns, toLead } from './lead-reads.service.js';
+import { type LeadContact, type LeadRowLike, leadContactColumns, toLead } from './lead-reads.service.js';
 import { MARKETING_STAGES, PRIORITIES, TEMPERATURES } from './leads.schemas.js';
 
 // A page of 50 leads maps 3 values per row instead of ~55 columns (see shared/json-row.ts).
@@ -91,15 +91,21 @@ export async function listLeads(db: Db, ctx: Ctx, query: ListQuery) {
     )
     .orderBy(listOrderBy(custom.spec, query.sort))
     .limit(query.limit + 1);
-  return toPage(
-    rows.map((r) => ({
-      ...toLead(
-        reviveRow<LeadRow>(r.lead, leadJson.timestamps),
+  // The page is cut first (the extra row is not mapped), and leads are built without a `_sort` key to
+  // delete afterwards (a deleted key makes an object slow to serialize).
+  const page = toPage(
+    rows.map((r) => ({ id: r.lead.id as string, _sort: r._sort, r })),
+    query,
+  );
+  return {
+    data: page.data.map(({ r }) =>
+      toLead(
+        // Timestamps stay the ISO text PostgreSQL formatted (toLead shows them as they are).
+        r.lead as LeadRowLike,
         reviveRow<LeadContact>(r.contact, contactJson.timestamps),
         r.stageName,
       ),
-      _sort: r._sort,
-    })),
-    query,
-  );
+    ),
+    nextCursor: page.nextCursor,
+  };
 }

@@ -111,4 +111,67 @@ describe.each(DB_KINDS)('leads API on %s', (kind) => {
     });
     expect(timeline.body.data.map((x: { type: string }) => x.type)).toEqual(['stage_change', 'system']);
   });
+
+  it('lists each lead exactly as it reads by id, page by page (timestamps, custom fields, contact fields)', async () => {
+    for (const [entity, key] of [
+      ['lead', 'list_budget'],
+      ['contact', 'list_tier'],
+    ] as const) {
+      const r = await t.call({
+        method: 'POST',
+        url: '/api/v1/custom-fields',
+        headers: s.auth,
+        payload: { entity, key, label: key, type: entity === 'lead' ? 'money' : 'text' },
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    const ids: string[] = [];
+    for (const [i, extra] of [
+      { customFields: { list_budget: '1200.50' }, contactCustomFields: { list_tier: 'gold' } },
+      { status: 'won', dealValue: '99.90' },
+      { status: 'lost', address: { city: 'Lyon', postcode: '69001' } },
+      {},
+      {},
+    ].entries()) {
+      const r = await t.call({
+        method: 'POST',
+        url: '/api/v1/leads',
+        headers: s.auth,
+        payload: { firstName: 'Page', lastName: `Row${i}`, email: `page-row-${i}@example.com`, ...extra },
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      ids.push(r.body.id);
+    }
+    const gone = await t.call({ method: 'DELETE', url: `/api/v1/leads/${ids[3]}`, headers: s.auth });
+    expect(gone.status).toBeLessThan(300);
+    const listed = new Map<string, unknown>();
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const r = await t.call({
+        method: 'GET',
+        url: `/api/v1/leads?limit=2&sort=-createdAt&deleted=include${cursor ? `&cursor=${cursor}` : ''}`,
+        headers: s.auth,
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      for (const row of r.body.data) {
+        expect(row).not.toHaveProperty('_sort');
+        listed.set(row.id, row);
+      }
+      cursor = r.body.nextCursor;
+      pages += 1;
+    } while (cursor && pages < 50);
+    for (const id of ids) {
+      const one = await t.call({ method: 'GET', url: `/api/v1/leads/${id}`, headers: s.auth });
+      expect(listed.get(id)).toEqual(one.body);
+    }
+    const rows = ids.map((id) => listed.get(id) as Record<string, unknown>);
+    expect(rows[0]).toMatchObject({
+      customFields: { list_budget: '1200.50' },
+      contactCustomFields: { list_tier: 'gold' },
+    });
+    expect(rows[1]!.convertedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(rows[3]!.deletedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(rows[4]!.deletedAt).toBeNull();
+  });
 });
