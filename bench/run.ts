@@ -455,6 +455,13 @@ async function cleanup(h: DatabaseHandle, ws: string, runId: string): Promise<vo
     await tx.execute(
       sql`delete from audit_entries where workspace_id = ${ws} and (entity_id in (select id from bench_leads) or entity_id in (select id from bench_contacts))`,
     );
+    // Pairs flagged by the duplicate check, and pairs left by earlier runs whose contacts are gone.
+    await tx.execute(
+      sql`delete from duplicate_candidates d where d.workspace_id = ${ws} and d.entity = 'contact' and (
+        d.record_a in (select id from bench_contacts) or d.record_b in (select id from bench_contacts)
+        or not exists (select 1 from contacts c where c.workspace_id = d.workspace_id and c.id = d.record_a)
+        or not exists (select 1 from contacts c where c.workspace_id = d.workspace_id and c.id = d.record_b))`,
+    );
     await tx.execute(
       sql`delete from leads where workspace_id = ${ws} and id in (select id from bench_leads)`,
     );

@@ -61,10 +61,10 @@ async function capture(method: 'GET' | 'POST', path: string, payload?: object): 
 // prepared statements created, a first bench contact so the next create scores candidates.
 const email = (tag: string) => `bench-capture-${randomUUID()}-${tag}@example.com`;
 await capture('GET', `/api/v1/leads/${sampleId}`);
-// Two creates: the second finds the first as a candidate and loads the duplicate rules (then cached for
-// 5 s, as in steady state, so the captured create does not read them).
-await capture('POST', '/api/v1/leads', createBody(email('warm'), 0));
-await capture('POST', '/api/v1/leads', createBody(email('warm2'), 0));
+// Creates until the candidate block is full (40 candidates, as after the first seconds of a run: each is
+// then flagged as a pair of the new contact), which also caches the duplicate rules for 5 s as in steady
+// state, so the captured create does not read them.
+for (let i = 0; i < 41; i++) await capture('POST', '/api/v1/leads', createBody(email(`warm${i}`), 0));
 const get = await capture('GET', `/api/v1/leads/${sampleId}`);
 const list = await capture('GET', '/api/v1/leads?limit=50&status=new&sort=-createdAt');
 const probeEmail = email('probe');
