@@ -9,16 +9,9 @@ import { leadOut } from '../leads/leads.schemas.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import {
-  deletedCondition,
-  type ListQuery,
-  type ListSpec,
-  listConditions,
-  listOrderBy,
-  sortKeySelect,
-  toPage,
-} from '../shared/list-query.js';
+import type { ListQuery, ListSpec } from '../shared/list-query.js';
 import { checkVersion, iso } from '../shared/records.js';
+import { listTenantRows, loadTenantRow } from '../shared/tenant-rows.js';
 import {
   CUSTOM_FIELD_ENTITIES,
   CUSTOM_FIELD_TYPES,
@@ -139,39 +132,11 @@ export const customFieldListSpec: ListSpec = {
 
 /** Definitions, in form order (`sort=position`, the default) when listed per entity. */
 export async function listCustomFields(db: Db, ctx: Ctx, query: ListQuery) {
-  const rows = await db
-    .select({ row: customFieldDefinitions, _sort: sortKeySelect(customFieldListSpec, query.sort) })
-    .from(customFieldDefinitions)
-    .where(
-      and(
-        eq(customFieldDefinitions.workspaceId, ctx.workspaceId),
-        deletedCondition(customFieldDefinitions.deletedAt, query.deleted),
-        ...listConditions(customFieldListSpec, query),
-      ),
-    )
-    .orderBy(listOrderBy(customFieldListSpec, query.sort))
-    .limit(query.limit + 1);
-  return toPage(
-    rows.map((r) => ({ ...toCustomField(r.row), _sort: r._sort })),
-    query,
-  );
+  return listTenantRows(db, ctx, customFieldDefinitions, customFieldListSpec, query, toCustomField);
 }
 
-async function loadRow(db: Db, ctx: Ctx, id: string, opts: { lock?: boolean; withDeleted?: boolean } = {}) {
-  const q = db
-    .select()
-    .from(customFieldDefinitions)
-    .where(
-      and(
-        eq(customFieldDefinitions.workspaceId, ctx.workspaceId),
-        eq(customFieldDefinitions.id, id),
-        opts.withDeleted ? undefined : sql`${customFieldDefinitions.deletedAt} is null`,
-      ),
-    );
-  const [row] = opts.lock ? await q.for('update') : await q;
-  if (!row) throw AppError.notFound('Custom field', id);
-  return row;
-}
+const loadRow = (db: Db, ctx: Ctx, id: string, opts: { lock?: boolean; withDeleted?: boolean } = {}) =>
+  loadTenantRow(db, ctx, customFieldDefinitions, 'Custom field', id, opts);
 
 export async function getCustomField(db: Db, ctx: Ctx, id: string): Promise<CustomFieldOut> {
   return toCustomField(await loadRow(db, ctx, id, { withDeleted: true }));

@@ -11,16 +11,9 @@ import { duplicateRules } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import {
-  deletedCondition,
-  type ListQuery,
-  type ListSpec,
-  listConditions,
-  listOrderBy,
-  sortKeySelect,
-  toPage,
-} from '../shared/list-query.js';
+import type { ListQuery, ListSpec } from '../shared/list-query.js';
 import { checkVersion, iso } from '../shared/records.js';
+import { listTenantRows, loadTenantRow } from '../shared/tenant-rows.js';
 import {
   DEFAULT_RULES,
   DUPLICATE_ACTIONS,
@@ -82,39 +75,11 @@ export const duplicateRuleListSpec: ListSpec = {
 };
 
 export async function listDuplicateRules(db: Db, ctx: Ctx, query: ListQuery) {
-  const rows = await db
-    .select({ row: duplicateRules, _sort: sortKeySelect(duplicateRuleListSpec, query.sort) })
-    .from(duplicateRules)
-    .where(
-      and(
-        eq(duplicateRules.workspaceId, ctx.workspaceId),
-        deletedCondition(duplicateRules.deletedAt, query.deleted),
-        ...listConditions(duplicateRuleListSpec, query),
-      ),
-    )
-    .orderBy(listOrderBy(duplicateRuleListSpec, query.sort))
-    .limit(query.limit + 1);
-  return toPage(
-    rows.map((r) => ({ ...toRule(r.row), _sort: r._sort })),
-    query,
-  );
+  return listTenantRows(db, ctx, duplicateRules, duplicateRuleListSpec, query, toRule);
 }
 
-async function loadRow(db: Db, ctx: Ctx, id: string, opts: { lock?: boolean; withDeleted?: boolean } = {}) {
-  const q = db
-    .select()
-    .from(duplicateRules)
-    .where(
-      and(
-        eq(duplicateRules.workspaceId, ctx.workspaceId),
-        eq(duplicateRules.id, id),
-        opts.withDeleted ? undefined : sql`${duplicateRules.deletedAt} is null`,
-      ),
-    );
-  const [row] = opts.lock ? await q.for('update') : await q;
-  if (!row) throw AppError.notFound('Duplicate rule', id);
-  return row;
-}
+const loadRow = (db: Db, ctx: Ctx, id: string, opts: { lock?: boolean; withDeleted?: boolean } = {}) =>
+  loadTenantRow(db, ctx, duplicateRules, 'Duplicate rule', id, opts);
 
 export async function getDuplicateRule(db: Db, ctx: Ctx, id: string): Promise<DuplicateRuleOut> {
   return toRule(await loadRow(db, ctx, id, { withDeleted: true }));
