@@ -40,6 +40,10 @@ export type OpenOptions = {
 export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 20 });
+    // An idle pooled connection the server closes (restart, pg_terminate_backend, a dropped database)
+    // emits 'error' on the pool; unhandled, that would crash the process. The pool drops the client and
+    // the next query opens a new connection, so nothing else is needed.
+    pool.on('error', () => {});
     // numeric and bigint come back as strings (money is never a float); dates as ISO strings by Drizzle.
     const db = drizzlePg({ client: pool, schema, casing: 'snake_case' }) as unknown as Db;
     return {
