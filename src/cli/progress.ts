@@ -6,6 +6,8 @@ const LABELS: Record<string, string> = {
   leads: 'Leads     ',
   verify: 'Check FKs ',
   analyze: 'Analyze   ',
+  work: 'Daily work',
+  scores: 'Scores    ',
 };
 
 /**

@@ -14,7 +14,10 @@ import { describeFields } from './openapi-glossary.js';
 import { findUnstorable, sendProblem } from './problem.js';
 import { accountsRoutes } from './routes/accounts.routes.js';
 import { activitiesRoutes } from './routes/activities.routes.js';
+import { appointmentsRoutes } from './routes/appointments.routes.js';
+import { assignmentRoutes } from './routes/assignment.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { boardRoutes } from './routes/board.routes.js';
 import { contactsRoutes } from './routes/contacts.routes.js';
 import { conversionRoutes } from './routes/conversion.routes.js';
 import { customFieldsRoutes } from './routes/custom-fields.routes.js';
@@ -24,6 +27,11 @@ import { jobsRoutes } from './routes/jobs.routes.js';
 import { leadsRoutes } from './routes/leads.routes.js';
 import { mergesRoutes } from './routes/merges.routes.js';
 import { metaRoutes } from './routes/meta.routes.js';
+import { notificationsRoutes } from './routes/notifications.routes.js';
+import { pipelinesRoutes } from './routes/pipelines.routes.js';
+import { scoringRoutes } from './routes/scoring.routes.js';
+import { tasksRoutes } from './routes/tasks.routes.js';
+import { teamsRoutes } from './routes/teams.routes.js';
 import { workspacesRoutes } from './routes/workspaces.routes.js';
 
 export type AppOptions = {
@@ -124,10 +132,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   conversionRoutes(app, opts.db);
   dealsRoutes(app, opts.db);
   activitiesRoutes(app, opts.db);
+  tasksRoutes(app, opts.db);
+  notificationsRoutes(app, opts.db);
   duplicatesRoutes(app, opts.db);
   jobsRoutes(app, opts.db);
+  scoringRoutes(app, opts.db);
   mergesRoutes(app, opts.db);
   customFieldsRoutes(app, opts.db);
+  boardRoutes(app, opts.db);
+  teamsRoutes(app, opts.db);
+  assignmentRoutes(app, opts.db);
+  pipelinesRoutes(app, opts.db);
+  appointmentsRoutes(app, opts.db);
 
   if (opts.webDir) {
     // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.

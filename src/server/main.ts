@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { databaseFromEnv, openDatabase } from '../core/db/client.js';
 import { startJobRecovery } from '../core/jobs/jobs.service.js';
+import { startScoreAging } from '../core/scoring/recompute.service.js';
 import { buildApp } from './app.js';
 
 export const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../dist/web');
@@ -24,10 +25,13 @@ export async function serve(opts: { port?: number; host?: string } = {}): Promis
     log: (m) => app.log.warn(m),
   });
   await recovery.first;
+  // Scores counting activities in a window (or relative dates) age without writes: recomputed every 6 h.
+  const stopAging = startScoreAging(handle.db, { log: (m) => app.log.info(m) });
   const port = opts.port ?? Number(process.env.PORT ?? 3000);
   const host = opts.host ?? process.env.HOST ?? '0.0.0.0';
   const stop = async () => {
     recovery.stop();
+    stopAging();
     await app.close();
     await handle.close();
     process.exit(0);

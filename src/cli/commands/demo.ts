@@ -31,12 +31,15 @@ export function printDemoResult(r: DemoResult, where: string): void {
     `  ${n(c.leads)} leads, ${n(c.contacts)} contacts, ${n(c.accounts)} accounts, ${n(c.activities)} activities, ${n(c.deals)} deals, ${c.members} members`,
   );
   console.log(
+    `  ${n(r.work.tasks)} tasks, ${n(r.work.appointments)} appointments, ${r.work.teams} teams, ${r.work.assignmentRules} assignment rules, ${r.work.scoringRules} scoring rules`,
+  );
+  console.log(
     `  leads by status: ${Object.entries(r.leadsByStatus)
       .map(([s, k]) => `${s} ${n(k)}`)
       .join(', ')}`,
   );
   console.log(
-    `  took ${r.seconds.total.toFixed(1)} s (accounts ${r.seconds.accounts.toFixed(1)} s, contacts ${r.seconds.contacts.toFixed(1)} s, leads+activities ${r.seconds.leads.toFixed(1)} s, foreign keys ${r.seconds.verify.toFixed(1)} s, analyze ${r.seconds.analyze.toFixed(1)} s)`,
+    `  took ${r.seconds.total.toFixed(1)} s (accounts ${r.seconds.accounts.toFixed(1)} s, contacts ${r.seconds.contacts.toFixed(1)} s, leads+activities ${r.seconds.leads.toFixed(1)} s, foreign keys ${r.seconds.verify.toFixed(1)} s, analyze ${r.seconds.analyze.toFixed(1)} s, daily work ${r.seconds.work.toFixed(1)} s, scores ${r.seconds.scores.toFixed(1)} s)`,
   );
   console.log('');
   console.log('Sign in as the owner:');

@@ -60,6 +60,10 @@ export const activityOut = z.object({
   durationMinutes: z.number().int().nullable(),
   occurredAt: zTimestamp,
   metadata: z.record(z.string(), z.unknown()),
+  via: z
+    .enum(['lead', 'contact'])
+    .optional()
+    .describe("On a lead's timeline: the lead's own item, or its contact's (on no lead)"),
   ...recordMetaOut,
 });
 

@@ -1,9 +1,10 @@
-import { and, eq, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { assertAccount } from '../accounts/accounts.service.js';
 import { writeAudit } from '../audit/audit.service.js';
 import { loadContactRow } from '../contacts/contacts.service.js';
 import type { Db } from '../db/client.js';
-import { ACTIVITY_TYPES, activities, deals, leads } from '../db/schema/index.js';
+import { ACTIVITY_TYPES, activities } from '../db/schema/index.js';
+import { rescoreLeadsOf } from '../scoring/score-lead.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
@@ -16,8 +17,10 @@ import {
   sortKeySelect,
   toPage,
 } from '../shared/list-query.js';
+import { assertLiveDeal, liveLeadContact } from '../shared/record-links.js';
 import { checkVersion, iso } from '../shared/records.js';
 import type { ActivityCreate, ActivityOut, ActivityUpdate } from './activities.schemas.js';
+import { leadTimelinePage } from './timeline.service.js';
 
 type Row = typeof activities.$inferSelect;
 
@@ -85,24 +88,19 @@ export async function listActivities(db: Db, ctx: Ctx, query: ListQuery, scope?:
 }
 
 /**
- * A lead's timeline: its own activities and those of its contact that belong to no other lead.
- * (Activities logged on a lead carry the lead's contact too, so the contact's timeline shows them.)
+ * A lead's timeline: its own activities and those of its contact that belong to no other lead
+ * (activities logged on a lead carry the lead's contact too, so the contact's timeline shows them).
+ * See timeline.service.ts for how it stays fast; items from the contact are marked `via: "contact"`.
  */
 export async function leadTimeline(db: Db, ctx: Ctx, leadId: string, query: ListQuery) {
-  const [lead] = await db
-    .select({ contactId: leads.contactId })
-    .from(leads)
-    .where(and(eq(leads.workspaceId, ctx.workspaceId), eq(leads.id, leadId)));
-  if (!lead) throw AppError.notFound('Lead', leadId);
-  return listActivities(
-    db,
-    ctx,
-    query,
-    or(
-      eq(activities.leadId, leadId),
-      and(eq(activities.contactId, lead.contactId), sql`${activities.leadId} is null`),
-    ),
-  );
+  return leadTimelinePage(db, ctx, leadId, {
+    limit: query.limit,
+    cursor: query.cursor,
+    type: query.type as string[] | undefined,
+    deleted: query.deleted,
+    q: query.q,
+    sort: query.sort,
+  });
 }
 
 export async function contactTimeline(db: Db, ctx: Ctx, contactId: string, query: ListQuery) {
@@ -134,35 +132,12 @@ export async function getActivity(db: Db, ctx: Ctx, id: string): Promise<Activit
 export async function insertActivity(tx: Db, ctx: Ctx, input: ActivityCreate): Promise<ActivityOut> {
   let contactId = input.contactId ?? null;
   if (input.leadId) {
-    const [lead] = await tx
-      .select({ contactId: leads.contactId })
-      .from(leads)
-      .where(
-        and(
-          eq(leads.workspaceId, ctx.workspaceId),
-          eq(leads.id, input.leadId),
-          sql`${leads.deletedAt} is null`,
-        ),
-      );
-    if (!lead)
-      throw new AppError('not_found', 'Lead not found', [{ field: 'leadId', reason: 'no such lead' }]);
-    contactId ??= lead.contactId;
+    const leadContact = await liveLeadContact(tx, ctx, input.leadId);
+    contactId ??= leadContact;
   }
   if (input.contactId) await loadContactRow(tx, ctx, input.contactId, { field: 'contactId' });
   if (input.accountId) await assertAccount(tx, ctx, input.accountId);
-  if (input.dealId) {
-    const [d] = await tx
-      .select({ id: deals.id })
-      .from(deals)
-      .where(
-        and(
-          eq(deals.workspaceId, ctx.workspaceId),
-          eq(deals.id, input.dealId),
-          sql`${deals.deletedAt} is null`,
-        ),
-      );
-    if (!d) throw new AppError('not_found', 'Deal not found', [{ field: 'dealId', reason: 'no such deal' }]);
-  }
+  if (input.dealId) await assertLiveDeal(tx, ctx, input.dealId);
   const [row] = await tx
     .insert(activities)
     .values({
@@ -177,6 +152,8 @@ export async function insertActivity(tx: Db, ctx: Ctx, input: ActivityCreate): P
     .returning();
   const out = toActivity(row!);
   await writeAudit(tx, ctx, { action: 'create', entity: 'activity', entityId: out.id, after: out });
+  // Scores counting activities (activities.<type>.last_Nd) move with them, in this transaction.
+  await rescoreLeadsOf(tx, ctx, { leadId: row!.leadId, contactId: row!.contactId });
   return out;
 }
 
@@ -218,6 +195,7 @@ export async function updateActivity(
       before: toActivity(before),
       after,
     });
+    await rescoreLeadsOf(tx, ctx, { leadId: row!.leadId, contactId: row!.contactId });
     return after;
   });
 }
@@ -249,6 +227,7 @@ export async function setActivityDeleted(
       before: toActivity(before),
       after,
     });
+    await rescoreLeadsOf(tx, ctx, { leadId: row!.leadId, contactId: row!.contactId });
     return after;
   });
 }

@@ -4,7 +4,7 @@ import type { Ctx } from '../shared/context.js';
 import { newId } from '../shared/ids.js';
 
 export type SystemEvent = {
-  type: 'system' | 'stage_change' | 'assignment_change';
+  type: 'system' | 'stage_change' | 'assignment_change' | 'task';
   leadId?: string | null;
   contactId?: string | null;
   dealId?: string | null;

@@ -13,6 +13,7 @@ import {
 } from '../duplicates/contact-hooks.js';
 import { markLinked } from '../duplicates/duplicates.service.js';
 import { applyContactRules } from '../lifecycle/lifecycle.service.js';
+import { rescoreLeadsOf } from '../scoring/score-lead.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
@@ -274,7 +275,7 @@ export async function patchContact(
   ctx: Ctx,
   before: ContactRow,
   input: ContactUpdate,
-  opts: { duplicatesChecked?: boolean } = {},
+  opts: { duplicatesChecked?: boolean; leadBeingWritten?: string } = {},
 ): Promise<ContactRow> {
   await checkRefs(tx, ctx, input, before.id);
   const { customFields, ...fields } = input;
@@ -298,7 +299,10 @@ export async function patchContact(
     after: toContact(row!),
   });
   await afterContactWrite(tx, ctx, before.id, dup);
-  return applyContactRules(tx, ctx, before, row!);
+  const after = await applyContactRules(tx, ctx, before, row!);
+  // Scoring rules may read contact.* fields: the contact's leads are rescored in this transaction.
+  await rescoreLeadsOf(tx, ctx, { contactId: before.id, exceptLeadId: opts.leadBeingWritten });
+  return after;
 }
 
 export async function updateContact(

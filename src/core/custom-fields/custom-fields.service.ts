@@ -1,9 +1,17 @@
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { accountOut } from '../accounts/accounts.schemas.js';
+import { appointmentOut } from '../appointments/appointments.schemas.js';
 import { writeAudit, writeAuditMany } from '../audit/audit.service.js';
 import { contactOut } from '../contacts/contacts.schemas.js';
 import type { Db } from '../db/client.js';
-import { accounts, contacts, customFieldDefinitions, deals, leads } from '../db/schema/index.js';
+import {
+  accounts,
+  appointments,
+  contacts,
+  customFieldDefinitions,
+  deals,
+  leads,
+} from '../db/schema/index.js';
 import { dealOut } from '../deals/deals.schemas.js';
 import { leadOut } from '../leads/leads.schemas.js';
 import type { Ctx } from '../shared/context.js';
@@ -58,30 +66,8 @@ const BUILT_IN: Record<CustomFieldEntity, Set<string>> = {
   lead: new Set([...Object.keys(leadOut.shape), ...COMMON].map(squash)),
   account: new Set([...Object.keys(accountOut.shape), ...COMMON].map(squash)),
   deal: new Set([...Object.keys(dealOut.shape), ...COMMON].map(squash)),
-  // Appointments arrive with their own resource; these are their fields (SPEC 1).
   appointment: new Set(
-    [
-      'id',
-      'leadId',
-      'scheduledAt',
-      'duration',
-      'durationMinutes',
-      'location',
-      'assigneeId',
-      'status',
-      'outcome',
-      'result',
-      'notes',
-      'objections',
-      'quoteValue',
-      'nextContactAt',
-      'createdAt',
-      'updatedAt',
-      'deletedAt',
-      'version',
-      'createdBy',
-      ...COMMON,
-    ].map(squash),
+    [...Object.keys(appointmentOut.shape), 'duration', 'outcome', 'notes', ...COMMON].map(squash),
   ),
 };
 
@@ -94,12 +80,13 @@ const SHARED_NAMESPACE: Partial<Record<CustomFieldEntity, CustomFieldEntity>> = 
   contact: 'lead',
 };
 
-/** Tables holding each entity's values (appointments do not exist yet). */
+/** Tables holding each entity's values. */
 const VALUE_TABLES = {
   contact: contacts,
   lead: leads,
   account: accounts,
   deal: deals,
+  appointment: appointments,
 } as const;
 
 export const customFieldListSpec: ListSpec = {
@@ -180,7 +167,7 @@ function checkOptions(type: string, options: { value: string }[] | null | undefi
 
 /** Refuses removing options that stored values still use (they would become invalid silently). */
 async function assertOptionsUnused(db: Db, ctx: Ctx, row: Row, removed: string[]) {
-  if (removed.length === 0 || row.entity === 'appointment') return;
+  if (removed.length === 0) return;
   const table = VALUE_TABLES[row.entity];
   const uses = (v: string): SQL =>
     sql`${table.custom} @> ${JSON.stringify({ [row.key]: row.type === 'multiselect' ? [v] : v })}::jsonb`;

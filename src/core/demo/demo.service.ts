@@ -13,6 +13,8 @@ import { newId } from '../shared/ids.js';
 import { normalizeEmail, normalizePhone } from '../shared/normalize.js';
 import * as D from './demo-data.js';
 import { TWIN_RATE, type TwinKind, twinOf } from './demo-duplicates.js';
+import { DEMO_WORK_TABLES, type DemoWorkCounts, generateDemoWork } from './demo-work.js';
+import { type Col, insertRows } from './insert-rows.js';
 import { Rand } from './random.js';
 
 /**
@@ -43,9 +45,14 @@ export type DemoOptions = {
    * false keeps the row-by-row checks.
    */
   setBasedForeignKeyChecks?: boolean;
+  /**
+   * Open stages added to the demo pipeline after Proposal (0-4, default 0): the leads in Contacted,
+   * Qualified and Proposal are spread over these columns too (the board benchmark uses 2, for 8 stages).
+   */
+  extraStages?: number;
 };
 
-export type DemoPhase = 'accounts' | 'contacts' | 'leads' | 'analyze' | 'verify';
+export type DemoPhase = 'accounts' | 'contacts' | 'leads' | 'analyze' | 'work' | 'scores' | 'verify';
 export type DemoProgress = (phase: DemoPhase, done: number, total: number) => void;
 
 export type DemoCounts = {
@@ -73,6 +80,8 @@ export type DemoResult = {
    * contacts without leads): how many of each kind, and each [original id, duplicate id] pair.
    */
   duplicates: { contacts: number; byKind: Record<TwinKind, number>; pairs: [string, string][] };
+  /** The team's daily work (demo-work.ts): teams, rules, assignment history, tasks, appointments, scores. */
+  work: DemoWorkCounts;
   seconds: Record<DemoPhase | 'setup' | 'total', number>;
 };
 
@@ -98,39 +107,37 @@ const STAGE_WEIGHTS = {
 
 const MANUAL_SOURCES = new Set<D.Source>(['referral', 'partner', 'trade_show', 'cold_call']);
 
-type Col = [
-  name: string,
-  type: 'uuid' | 'text' | 'int' | 'numeric' | 'bool' | 'timestamptz' | 'date' | 'jsonb' | 'text[]',
-];
-
-/**
- * One multi-row insert: the batch travels as a single JSON parameter (an array of positional arrays,
- * the quickest form for the server to take apart) and is expanded with `jsonb_array_elements`.
- */
-async function insertRows(
-  tx: Db,
-  workspaceId: string,
-  table: string,
-  cols: Col[],
-  rows: Record<string, unknown>[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  const names = cols.map(([n]) => `"${n}"`).join(', ');
-  const exprs = cols
-    .map(([, t], i) => (t === 'jsonb' ? `nullif(r->${i}, 'null'::jsonb)` : `(r->>${i})::${t}`))
-    .join(', ');
-  const payload = JSON.stringify(rows.map((r) => cols.map(([n]) => r[n] ?? null)));
-  await tx.execute(
-    sql`insert into ${sql.raw(`"${table}"`)} ("workspace_id", ${sql.raw(names)}) select ${workspaceId}::uuid, ${sql.raw(exprs)} from jsonb_array_elements(${payload}::jsonb) as r`,
-  );
-}
-
 /** A PostgreSQL array literal of texts: `{"a","b\\"c"}`. */
 const pgTextArray = (xs: string[]): string =>
   `{${xs.map((x) => `"${x.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 
 const rowsOf = <T>(r: unknown): T[] => (r as { rows: T[] }).rows;
-const LOADED_TABLES = ['accounts', 'contacts', 'leads', 'deals', 'activities'];
+const LOADED_TABLES = [
+  ...['accounts', 'contacts', 'leads', 'deals', 'activities', 'lead_stage_history'],
+  ...DEMO_WORK_TABLES,
+];
+
+/** Extra open stages (after Proposal) a demo pipeline can get: name, colour, probability. */
+const EXTRA_STAGES = [
+  { name: 'Negotiation', color: '#e64980', probability: 70 },
+  { name: 'Contract sent', color: '#15aabf', probability: 80 },
+  { name: 'Verbal yes', color: '#82c91e', probability: 90 },
+  { name: 'Scheduling', color: '#fab005', probability: 95 },
+] as const;
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+/**
+ * A board rank (a fractional-indexing key: 'd' and four base-62 digits is a valid integer key) for the
+ * n-th lead; a larger n sorts later. Up to 62^4 (14.7 million) distinct keys.
+ */
+export function demoBoardRank(n: number): string {
+  let out = '';
+  for (let i = 0; i < 4; i++) {
+    out = BASE62[n % 62]! + out;
+    n = Math.floor(n / 62);
+  }
+  return `d${out}`;
+}
 
 /** Whether this role may switch off row-by-row trigger checks for its own transaction. */
 async function maySkipRowChecks(tx: Db): Promise<boolean> {
@@ -260,6 +267,16 @@ const LEAD_COLS: Col[] = [
   ['created_by', 'uuid'],
   ['created_at', 'timestamptz'],
   ['updated_at', 'timestamptz'],
+  ['board_rank', 'text'],
+];
+const HISTORY_COLS: Col[] = [
+  ['id', 'uuid'],
+  ['lead_id', 'uuid'],
+  ['pipeline_id', 'uuid'],
+  ['stage_id', 'uuid'],
+  ['entered_at', 'timestamptz'],
+  ['left_at', 'timestamptz'],
+  ['moved_by', 'uuid'],
 ];
 const DEAL_COLS: Col[] = [
   ['id', 'uuid'],
@@ -391,7 +408,7 @@ function taxId(rand: Rand, country: string): string | null {
 /** Loads (or rejects) the demo owner and creates the workspace and team inside the transaction. */
 async function setupWorkspace(
   tx: Db,
-  opts: { email: string; password: string; ownerName: string; workspaceName: string },
+  opts: { email: string; password: string; ownerName: string; workspaceName: string; extraStages: number },
   passwordHash: string,
 ) {
   const [existing] = await tx.select().from(users).where(sql`lower(${users.email}) = ${opts.email}`);
@@ -426,11 +443,44 @@ async function setupWorkspace(
     .select()
     .from(pipelines)
     .where(and(eq(pipelines.workspaceId, workspaceId), eq(pipelines.isDefault, true)));
-  const stageRows = await tx
+  // Leads in open stages for longer than a month are rotten on the board.
+  await tx
+    .update(pipelines)
+    .set({ rottenAfterDays: 30 })
+    .where(and(eq(pipelines.workspaceId, workspaceId), eq(pipelines.id, pipeline!.id)));
+  let stageRows = await tx
     .select()
     .from(stages)
     .where(and(eq(stages.workspaceId, workspaceId), eq(stages.pipelineId, pipeline!.id)))
     .orderBy(asc(stages.position));
+  const extra: StageInfo[] = [];
+  if (opts.extraStages > 0) {
+    const after = stageRows.find((r) => r.leadStatus === 'proposal')!.position;
+    for (const r of stageRows)
+      if (r.position > after)
+        await tx
+          .update(stages)
+          .set({ position: r.position + opts.extraStages })
+          .where(and(eq(stages.workspaceId, workspaceId), eq(stages.id, r.id)));
+    const added = EXTRA_STAGES.slice(0, opts.extraStages).map((x, k) => ({
+      ...x,
+      workspaceId,
+      id: newId(),
+      pipelineId: pipeline!.id,
+      position: after + 1 + k,
+      type: 'open' as const,
+      leadStatus: 'proposal' as const,
+    }));
+    await tx.insert(stages).values(added);
+    extra.push(
+      ...added.map((s) => ({ id: s.id, name: s.name, leadStatus: s.leadStatus, probability: s.probability })),
+    );
+    stageRows = await tx
+      .select()
+      .from(stages)
+      .where(and(eq(stages.workspaceId, workspaceId), eq(stages.pipelineId, pipeline!.id)))
+      .orderBy(asc(stages.position));
+  }
   const byStatus = STATUS_ORDER.map((st) => {
     const s = stageRows.find((r) => r.leadStatus === st);
     if (!s) throw new AppError('internal', `The default pipeline has no ${st} stage`);
@@ -449,6 +499,7 @@ async function setupWorkspace(
     team,
     pipelineId: pipeline!.id,
     stages: byStatus,
+    extraStages: extra,
   };
 }
 
@@ -462,7 +513,18 @@ export async function generateDemo(
   onProgress: DemoProgress = () => {},
 ): Promise<DemoResult> {
   const t0 = performance.now();
-  const seconds = { setup: 0, accounts: 0, contacts: 0, leads: 0, verify: 0, analyze: 0, total: 0 };
+  const seconds = {
+    setup: 0,
+    accounts: 0,
+    contacts: 0,
+    leads: 0,
+    verify: 0,
+    analyze: 0,
+    work: 0,
+    scores: 0,
+    total: 0,
+  };
+  let work: DemoWorkCounts | undefined;
   const L = options.leads ?? 3000;
   if (!Number.isInteger(L) || L < 1 || L > MAX_DEMO_LEADS)
     throw AppError.invalid(
@@ -484,6 +546,9 @@ export async function generateDemo(
   const NOW = (options.now ?? new Date()).getTime();
   const rand = new Rand(options.seed ?? 20250101);
   const workspaceName = options.workspaceName ?? 'Brightside Energy & Remodeling (demo)';
+  const extraStages = options.extraStages ?? 0;
+  if (!Number.isInteger(extraStages) || extraStages < 0 || extraStages > EXTRA_STAGES.length)
+    throw AppError.invalid('extraStages', `must be a whole number from 0 to ${EXTRA_STAGES.length}`);
   const passwordHash = await hashPassword(password);
 
   // ---- The plan: who has which leads, when, in which stage (typed arrays: a million leads fit easily).
@@ -592,7 +657,7 @@ export async function generateDemo(
   const out = await db.transaction(async (tx) => {
     const setup = await setupWorkspace(
       tx,
-      { email, password, ownerName: options.ownerName ?? 'Alex Morgan', workspaceName },
+      { email, password, ownerName: options.ownerName ?? 'Alex Morgan', workspaceName, extraStages },
       passwordHash,
     );
     const { workspaceId: ws, pipelineId } = setup;
@@ -951,8 +1016,11 @@ export async function generateDemo(
     // ---- Leads, their activities, and deals for some won leads
     t = performance.now();
     const S = setup.stages;
+    // Leads planned in Contacted, Qualified or Proposal spread over those and the extra open stages.
+    const middle = [S[1]!, S[QUALIFIED]!, S[PROPOSAL]!, ...setup.extraStages];
     for (let from = 0; from < L; from += batch) {
       const leadRows: Record<string, unknown>[] = [];
+      const historyRows: Record<string, unknown>[] = [];
       const dealRows: Record<string, unknown>[] = [];
       const links: { lead_id: string; deal_id: string }[] = [];
       const acts: Record<string, unknown>[] = [];
@@ -995,7 +1063,10 @@ export async function generateDemo(
         const a = contactAccount[c]!;
         const b2b = a >= 0;
         const stage = leadStage[i]!;
-        const st = S[stage]!;
+        const st =
+          setup.extraStages.length > 0 && stage > NEW && stage < WON
+            ? middle[(((i * 2246822519) >>> 0) % 1000) % middle.length]!
+            : S[stage]!;
         const source = D.SOURCES[leadSource[i]!]!;
         const det = D.SOURCE_DETAILS[source];
         const product = rand.pick(b2b ? D.B2B_PRODUCTS : D.B2C_PRODUCTS);
@@ -1097,6 +1168,27 @@ export async function generateDemo(
             },
           });
 
+        // Stage history: the stay in New from creation, then the stay in the current stage.
+        historyRows.push({
+          id: newId(),
+          lead_id: leadId,
+          pipeline_id: pipelineId,
+          stage_id: S[NEW]!.id,
+          entered_at: iso(createdAt),
+          left_at: stage === NEW ? null : iso(entered),
+          moved_by: createdBy,
+        });
+        if (stage !== NEW)
+          historyRows.push({
+            id: newId(),
+            lead_id: leadId,
+            pipeline_id: pipelineId,
+            stage_id: st.id,
+            entered_at: iso(entered),
+            left_at: null,
+            moved_by: ownerId,
+          });
+
         leadRows.push({
           id: leadId,
           contact_id: contactId,
@@ -1165,6 +1257,8 @@ export async function generateDemo(
           created_by: createdBy,
           created_at: iso(createdAt),
           updated_at: iso(last),
+          // Newest leads on top of their column (distinct ranks: the order the board shows).
+          board_rank: demoBoardRank(L - k),
         });
         if (dealId) {
           const name = `${accountNames[a]} – ${product}`;
@@ -1201,6 +1295,7 @@ export async function generateDemo(
             sql`update leads l set converted_deal_id = x.deal_id from jsonb_to_recordset(${JSON.stringify(links)}::jsonb) as x(lead_id uuid, deal_id uuid) where l.workspace_id = ${ws}::uuid and l.id = x.lead_id`,
           );
         await insertRows(tx, ws, 'activities', ACTIVITY_COLS, acts);
+        await insertRows(tx, ws, 'lead_stage_history', HISTORY_COLS, historyRows);
       });
       counts.leads += leadRows.length;
       counts.deals += dealRows.length;
@@ -1218,6 +1313,19 @@ export async function generateDemo(
     onProgress('analyze', 1, 1);
     seconds.analyze = (performance.now() - t) / 1000;
 
+    // The team's daily work on these leads (tasks, appointments, rules, assignment history, scores).
+    const w = await generateDemoWork(tx, {
+      workspaceId: ws,
+      members,
+      seed: options.seed ?? 20250101,
+      now: NOW,
+      batchSize: batch,
+      onProgress,
+    });
+    work = w.counts;
+    Object.assign(seconds, w.seconds);
+    counts.activities += w.counts.activities;
+
     if (setBased) {
       t = performance.now();
       await tx.execute(sql`set local session_replication_role = origin`);
@@ -1228,12 +1336,17 @@ export async function generateDemo(
       seconds.verify = (performance.now() - t) / 1000;
       await tx.execute(sql`set local enable_nestloop = on`);
     }
+    // With triggers skipped (replica role) the board's column totals are counted once, here.
+    await tx.execute(sql`delete from stage_totals where workspace_id = ${ws}`);
+    await tx.execute(sql`insert into stage_totals (workspace_id, stage_id, slot, lead_count, value_sum)
+      select workspace_id, stage_id, 0, count(*), coalesce(sum(deal_value), 0) from leads
+      where workspace_id = ${ws} and deleted_at is null group by workspace_id, stage_id`);
 
     await writeAudit(tx, systemCtx(ws, setup.ownerId), {
       action: 'demo.load',
       entity: 'workspace',
       entityId: ws,
-      after: { counts, leadsByStatus, seed: options.seed ?? null },
+      after: { counts, work, leadsByStatus, seed: options.seed ?? null, extraStages },
     });
     return setup;
   });
@@ -1250,6 +1363,7 @@ export async function generateDemo(
     counts,
     leadsByStatus,
     duplicates: { ...duplicates, contacts: duplicates.pairs.length },
+    work: work!,
     seconds,
   };
 }

@@ -14,7 +14,7 @@ export type LeadRow = typeof leads.$inferSelect;
  */
 const isoOf = (d: Date | string): string => (typeof d === 'string' ? d : d.toISOString());
 const isoOrNull = (d: Date | string | null): string | null => (d === null ? null : isoOf(d));
-type Stamps = 'stageEnteredAt' | 'convertedAt' | 'createdAt' | 'updatedAt' | 'deletedAt';
+type Stamps = 'stageEnteredAt' | 'convertedAt' | 'scoredAt' | 'createdAt' | 'updatedAt' | 'deletedAt';
 /** A lead row, or a list row whose timestamps are still that text. */
 export type LeadRowLike = Omit<LeadRow, Stamps> & { [K in Stamps]: LeadRow[K] | string };
 
@@ -59,6 +59,9 @@ export function toLead(l: LeadRowLike, c: LeadContact, stageName: string): LeadO
     temperature: l.temperature,
     ownerId: l.ownerId,
     score: l.score,
+    scoreReasons: l.scoreReasons ?? [],
+    scoredAt: isoOrNull(l.scoredAt),
+    boardRank: l.boardRank,
     predictedProbability: l.predictedProbability,
     budgetRange: l.budgetRange,
     authorityLevel: l.authorityLevel,

@@ -129,7 +129,7 @@ describe.each(DB_KINDS)('leads API on %s', (kind) => {
     for (const [i, extra] of [
       { customFields: { list_budget: '1200.50' }, contactCustomFields: { list_tier: 'gold' } },
       { status: 'won', dealValue: '99.90' },
-      { status: 'lost', address: { city: 'Lyon', postcode: '69001' } },
+      { status: 'lost', lostReason: 'Went with a competitor', address: { city: 'Lyon', postcode: '69001' } },
       {},
       {},
     ].entries()) {

@@ -142,7 +142,19 @@ export const leadOut = z
     priority: z.enum(PRIORITIES),
     temperature: z.enum(TEMPERATURES).nullable(),
     ownerId: z.string().nullable(),
-    score: z.number().int(),
+    score: z.number().int().describe('0–100: the clamped sum of the scoring rules that hold'),
+    scoreReasons: z
+      .array(
+        z.object({
+          ruleId: z.string(),
+          name: z.string(),
+          points: z.number().int(),
+          category: z.string().optional(),
+        }),
+      )
+      .describe('Why the score is what it is: the scoring rules that fired and their points'),
+    scoredAt: zTimestamp.nullable(),
+    boardRank: z.string().describe('Order within its board column'),
     predictedProbability: z.string().nullable(),
     budgetRange: z.string().nullable(),
     authorityLevel: z.string().nullable(),

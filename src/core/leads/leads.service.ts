@@ -1,6 +1,9 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { logSystemEvents, type SystemEvent } from '../activities/timeline-events.js';
+import { assignNewLead } from '../assignment/assign-new-lead.js';
+import { recordAssignments } from '../assignment/assignment-history.js';
 import { writeAudit } from '../audit/audit.service.js';
+import { rankAtTop } from '../board/board-rank.js';
 import { normalizePhones } from '../contacts/contact-values.js';
 import type { ContactUpdate } from '../contacts/contacts.schemas.js';
 import {
@@ -15,6 +18,8 @@ import { leads } from '../db/schema/index.js';
 import { afterContactWrite, checkLeadContact } from '../duplicates/contact-hooks.js';
 import { applyLeadOpened, applyLeadWon } from '../lifecycle/lifecycle.service.js';
 import { resolveStage } from '../pipelines/pipelines.service.js';
+import { enterStage } from '../pipelines/stage-history.js';
+import { rescoreLead } from '../scoring/score-lead.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
@@ -163,6 +168,8 @@ export async function insertLead(tx: Db, ctx: Ctx, input: LeadCreate): Promise<L
   if (input.ownerId) await assertMember(tx, ctx, input.ownerId, 'ownerId');
   await assertLeadExternalIdFree(tx, ctx, input.externalId);
   const stage = await resolveStage(tx, ctx, input);
+  if (stage.type === 'lost' && !input.lostReason)
+    throw AppError.invalid('lostReason', `is required for a lead in a lost stage (${stage.name})`);
   const custom = await validateCustomValues(tx, ctx, 'lead', input.customFields);
   // The contact's custom fields are validated as the contact's, reported as contactCustomFields.<key>.
   const found = await renamingCustomErrors('customFields', 'contactCustomFields', () =>
@@ -174,7 +181,8 @@ export async function insertLead(tx: Db, ctx: Ctx, input: LeadCreate): Promise<L
   if (stage.type === 'open') contact = await applyLeadOpened(tx, ctx, contact);
   if (stage.type === 'won') contact = await applyLeadWon(tx, ctx, contact);
   const id = newId();
-  const [row] = await tx
+  const boardRank = await rankAtTop(tx, ctx, stage.id);
+  const [inserted] = await tx
     .insert(leads)
     .values({
       ...leadPart(input),
@@ -187,10 +195,20 @@ export async function insertLead(tx: Db, ctx: Ctx, input: LeadCreate): Promise<L
       stageId: stage.id,
       status: stage.leadStatus,
       convertedAt: stage.type === 'won' ? sql`now()` : undefined,
+      boardRank,
       createdBy: ctx.userId,
     })
     .returning();
-  const out = toLead(row!, contact, stage.name);
+  await enterStage(tx, ctx, { leadId: id, pipelineId: stage.pipelineId, stageId: stage.id, isNew: true });
+  // Who gets it: the given owner, else the assignment rules (which write their own history and timeline).
+  let row = inserted!;
+  if (row.ownerId)
+    await recordAssignments(tx, ctx, [
+      { leadId: id, fromUserId: null, toUserId: row.ownerId, reason: 'create' },
+    ]);
+  else row = await assignNewLead(tx, ctx, row);
+  row = await rescoreLead(tx, ctx, row);
+  const out = toLead(row, contact, stage.name);
   await writeAudit(tx, ctx, { action: 'create', entity: 'lead', entityId: id, after: out });
   const events: SystemEvent[] = [
     {
@@ -201,13 +219,13 @@ export async function insertLead(tx: Db, ctx: Ctx, input: LeadCreate): Promise<L
       metadata: { event: 'lead.created', contactMatched: matched, stageId: stage.id },
     },
   ];
-  if (row!.ownerId)
+  if (input.ownerId)
     events.push({
       type: 'assignment_change',
       leadId: id,
       contactId: contact.id,
       subject: 'Owner assigned',
-      metadata: { fromOwnerId: null, toOwnerId: row!.ownerId },
+      metadata: { fromOwnerId: null, toOwnerId: row.ownerId },
     });
   await logSystemEvents(tx, ctx, events);
   return out;
@@ -224,108 +242,145 @@ export async function updateLead(
   input: LeadUpdate,
   ifMatch?: string,
 ): Promise<LeadOut> {
-  return db.transaction(async (tx) => {
-    const cur = await loadLead(tx, ctx, id, { lock: true });
-    // The ETag covers the contact too: lock it and read it afresh (the contact in `cur` was read before
-    // the lead lock was granted, so a concurrent edit of it would otherwise go unnoticed).
-    const current = await loadContactRow(tx, ctx, cur.lead.contactId, { lock: true, withDeleted: true });
-    const before = toLead(cur.lead, current, cur.stageName);
-    checkVersion('lead', leadEtag(before), ifMatch);
-    if (input.ownerId) await assertMember(tx, ctx, input.ownerId, 'ownerId');
-    await assertLeadExternalIdFree(tx, ctx, input.externalId, id);
+  return db.transaction((tx) => patchLead(tx, ctx, id, input, ifMatch));
+}
 
-    // Contact fields go to the contact (or the lead is re-pointed at another contact).
-    let contact: ContactRow = current;
-    if (input.contactId && input.contactId !== cur.lead.contactId)
-      contact = await loadContactRow(tx, ctx, input.contactId, { lock: true, field: 'contactId' });
-    const part = contactPart(input);
-    const addresses = addressUpdate(contact.addresses, input.address);
-    if (addresses) part.addresses = addresses;
-    if (Object.keys(part).length) {
-      const target = contact;
-      contact = await renamingCustomErrors('customFields', 'contactCustomFields', () =>
-        patchContact(tx, ctx, target, part),
-      );
-    }
+export type PatchLeadOptions = {
+  /** The board rank the lead gets (a card dropped at a place); default: on top of a new column. */
+  boardRank?: string;
+  /** Why the owner changes, for the assignment history (default manual). */
+  assignmentReason?: 'manual' | 'bulk' | 'merge' | 'import';
+};
 
-    // Stage moves: stageId, status or pipelineId.
-    const set: Partial<typeof leads.$inferInsert> & Record<string, unknown> = leadPart(input);
-    delete set.stageId;
-    delete set.pipelineId;
-    if (input.customFields !== undefined) {
-      const custom = await validateCustomValues(tx, ctx, 'lead', input.customFields, {
-        current: cur.lead.custom,
+/**
+ * Updates a lead inside the caller's transaction: its fields, its contact's (flat fields), stage moves
+ * (stage history, lifecycle rules, timeline), owner changes (assignment history) and its score.
+ */
+export async function patchLead(
+  tx: Db,
+  ctx: Ctx,
+  id: string,
+  input: LeadUpdate,
+  ifMatch?: string,
+  opts: PatchLeadOptions = {},
+): Promise<LeadOut> {
+  const cur = await loadLead(tx, ctx, id, { lock: true });
+  // The ETag covers the contact too: lock it and read it afresh (the contact in `cur` was read before
+  // the lead lock was granted, so a concurrent edit of it would otherwise go unnoticed).
+  const current = await loadContactRow(tx, ctx, cur.lead.contactId, { lock: true, withDeleted: true });
+  const before = toLead(cur.lead, current, cur.stageName);
+  checkVersion('lead', leadEtag(before), ifMatch);
+  if (input.ownerId) await assertMember(tx, ctx, input.ownerId, 'ownerId');
+  await assertLeadExternalIdFree(tx, ctx, input.externalId, id);
+
+  // Contact fields go to the contact (or the lead is re-pointed at another contact).
+  let contact: ContactRow = current;
+  if (input.contactId && input.contactId !== cur.lead.contactId)
+    contact = await loadContactRow(tx, ctx, input.contactId, { lock: true, field: 'contactId' });
+  const part = contactPart(input);
+  const addresses = addressUpdate(contact.addresses, input.address);
+  if (addresses) part.addresses = addresses;
+  if (Object.keys(part).length) {
+    const target = contact;
+    contact = await renamingCustomErrors('customFields', 'contactCustomFields', () =>
+      patchContact(tx, ctx, target, part, { leadBeingWritten: id }),
+    );
+  }
+
+  // Stage moves: stageId, status or pipelineId.
+  const set: Partial<typeof leads.$inferInsert> & Record<string, unknown> = leadPart(input);
+  delete set.stageId;
+  delete set.pipelineId;
+  if (input.customFields !== undefined) {
+    const custom = await validateCustomValues(tx, ctx, 'lead', input.customFields, {
+      current: cur.lead.custom,
+    });
+    if (JSON.stringify(custom) !== JSON.stringify(cur.lead.custom)) set.custom = custom;
+  }
+  let stageName = cur.stageName;
+  let toType: 'open' | 'won' | 'lost' | null = null;
+  const events: SystemEvent[] = [];
+  const wantsMove =
+    (input.stageId && input.stageId !== cur.lead.stageId) ||
+    (input.status && input.status !== cur.lead.status) ||
+    (input.pipelineId && input.pipelineId !== cur.lead.pipelineId);
+  let entered: { pipelineId: string; stageId: string } | null = null;
+  if (wantsMove) {
+    const stage = await resolveStage(tx, ctx, {
+      pipelineId: input.pipelineId ?? (input.stageId ? undefined : cur.lead.pipelineId),
+      stageId: input.stageId,
+      status: input.status,
+    });
+    if (stage.id !== cur.lead.stageId) {
+      if (stage.type === 'lost' && !(input.lostReason ?? cur.lead.lostReason))
+        throw AppError.invalid('lostReason', `is required to move a lead to a lost stage (${stage.name})`);
+      Object.assign(set, {
+        pipelineId: stage.pipelineId,
+        stageId: stage.id,
+        status: stage.leadStatus,
+        stageEnteredAt: sql`now()`,
+        boardRank: opts.boardRank ?? (await rankAtTop(tx, ctx, stage.id)),
       });
-      if (JSON.stringify(custom) !== JSON.stringify(cur.lead.custom)) set.custom = custom;
-    }
-    let stageName = cur.stageName;
-    let toType: 'open' | 'won' | 'lost' | null = null;
-    const events: SystemEvent[] = [];
-    const wantsMove =
-      (input.stageId && input.stageId !== cur.lead.stageId) ||
-      (input.status && input.status !== cur.lead.status) ||
-      (input.pipelineId && input.pipelineId !== cur.lead.pipelineId);
-    if (wantsMove) {
-      const stage = await resolveStage(tx, ctx, {
-        pipelineId: input.pipelineId ?? (input.stageId ? undefined : cur.lead.pipelineId),
-        stageId: input.stageId,
-        status: input.status,
-      });
-      if (stage.id !== cur.lead.stageId) {
-        Object.assign(set, {
-          pipelineId: stage.pipelineId,
-          stageId: stage.id,
-          status: stage.leadStatus,
-          stageEnteredAt: sql`now()`,
-        });
-        toType = stage.type;
-        if (stage.type === 'won' && !cur.lead.convertedAt) set.convertedAt = new Date();
-        stageName = stage.name;
-        events.push({
-          type: 'stage_change',
-          leadId: id,
-          contactId: contact.id,
-          subject: `Stage: ${cur.stageName} → ${stage.name}`,
-          metadata: {
-            fromStageId: cur.lead.stageId,
-            toStageId: stage.id,
-            fromStatus: cur.lead.status,
-            toStatus: stage.leadStatus,
-          },
-        });
-      }
-    }
-    if (input.ownerId !== undefined && input.ownerId !== cur.lead.ownerId)
+      entered = { pipelineId: stage.pipelineId, stageId: stage.id };
+      toType = stage.type;
+      if (stage.type === 'won' && !cur.lead.convertedAt) set.convertedAt = new Date();
+      stageName = stage.name;
       events.push({
-        type: 'assignment_change',
+        type: 'stage_change',
         leadId: id,
         contactId: contact.id,
-        subject: input.ownerId ? 'Owner changed' : 'Owner removed',
-        metadata: { fromOwnerId: cur.lead.ownerId, toOwnerId: input.ownerId },
+        subject: `Stage: ${cur.stageName} → ${stage.name}`,
+        metadata: {
+          fromStageId: cur.lead.stageId,
+          toStageId: stage.id,
+          fromStatus: cur.lead.status,
+          toStatus: stage.leadStatus,
+        },
       });
-    if (contact.id !== cur.lead.contactId) set.contactId = contact.id;
-
-    // Lifecycle rules (same transaction): won converts the contact; an open lead makes a prospect a lead.
-    const wasOpen = cur.lead.status !== 'won' && cur.lead.status !== 'lost';
-    const nowOpen = toType ? toType === 'open' : wasOpen;
-    if (toType === 'won') contact = await applyLeadWon(tx, ctx, contact);
-    else if (nowOpen && (!wasOpen || contact.id !== cur.lead.contactId))
-      contact = await applyLeadOpened(tx, ctx, contact);
-
-    let leadRow = cur.lead;
-    if (Object.keys(set).length) {
-      [leadRow] = (await tx
-        .update(leads)
-        .set({ ...set, updatedAt: sql`now()`, version: sql`${leads.version} + 1` })
-        .where(and(eq(leads.workspaceId, ctx.workspaceId), eq(leads.id, id)))
-        .returning()) as [LeadRow];
     }
-    const after = toLead(leadRow, contact, stageName);
-    if (Object.keys(set).length)
-      await writeAudit(tx, ctx, { action: 'update', entity: 'lead', entityId: id, before, after });
-    await logSystemEvents(tx, ctx, events);
-    return after;
-  });
+  }
+  if (input.ownerId !== undefined && input.ownerId !== cur.lead.ownerId)
+    events.push({
+      type: 'assignment_change',
+      leadId: id,
+      contactId: contact.id,
+      subject: input.ownerId ? 'Owner changed' : 'Owner removed',
+      metadata: { fromOwnerId: cur.lead.ownerId, toOwnerId: input.ownerId },
+    });
+  if (contact.id !== cur.lead.contactId) set.contactId = contact.id;
+
+  // Lifecycle rules (same transaction): won converts the contact; an open lead makes a prospect a lead.
+  const wasOpen = cur.lead.status !== 'won' && cur.lead.status !== 'lost';
+  const nowOpen = toType ? toType === 'open' : wasOpen;
+  if (toType === 'won') contact = await applyLeadWon(tx, ctx, contact);
+  else if (nowOpen && (!wasOpen || contact.id !== cur.lead.contactId))
+    contact = await applyLeadOpened(tx, ctx, contact);
+
+  if (opts.boardRank !== undefined && !entered) set.boardRank = opts.boardRank;
+  let leadRow = cur.lead;
+  if (Object.keys(set).length) {
+    [leadRow] = (await tx
+      .update(leads)
+      .set({ ...set, updatedAt: sql`now()`, version: sql`${leads.version} + 1` })
+      .where(and(eq(leads.workspaceId, ctx.workspaceId), eq(leads.id, id)))
+      .returning()) as [LeadRow];
+  }
+  if (entered) await enterStage(tx, ctx, { leadId: id, ...entered });
+  if (input.ownerId !== undefined && input.ownerId !== cur.lead.ownerId)
+    await recordAssignments(tx, ctx, [
+      {
+        leadId: id,
+        fromUserId: cur.lead.ownerId,
+        toUserId: input.ownerId,
+        reason: opts.assignmentReason ?? 'manual',
+      },
+    ]);
+  leadRow = await rescoreLead(tx, ctx, leadRow);
+  const after = toLead(leadRow, contact, stageName);
+  if (Object.keys(set).length || after.score !== before.score)
+    await writeAudit(tx, ctx, { action: 'update', entity: 'lead', entityId: id, before, after });
+  await logSystemEvents(tx, ctx, events);
+  return after;
 }
 
 export async function setLeadDeleted(db: Db, ctx: Ctx, id: string, deleted: boolean): Promise<LeadOut> {

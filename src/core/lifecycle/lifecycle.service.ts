@@ -14,12 +14,17 @@
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { logSystemEvents } from '../activities/timeline-events.js';
+import { assignNewLead } from '../assignment/assign-new-lead.js';
+import { recordAssignments } from '../assignment/assignment-history.js';
 import { writeAudit } from '../audit/audit.service.js';
+import { rankAtTop } from '../board/board-rank.js';
 import { type ContactRow, toContact } from '../contacts/contacts.service.js';
 import type { Db } from '../db/client.js';
 import { contacts, leads, stages } from '../db/schema/index.js';
 import { type LeadRow, toLead } from '../leads/lead-reads.service.js';
 import { resolveStage } from '../pipelines/pipelines.service.js';
+import { enterStage } from '../pipelines/stage-history.js';
+import { rescoreLead } from '../scoring/score-lead.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
@@ -115,14 +120,31 @@ async function createAutoLead(tx: Db, ctx: Ctx, contact: ContactRow): Promise<Le
       source: contact.source ?? 'website',
       ownerId: contact.ownerId,
       autoCreatedFromContact: true,
+      boardRank: await rankAtTop(tx, ctx, stage.id),
       createdBy: ctx.userId,
     })
     .returning();
+  // Like every new lead: its first stay in a stage, an owner (the contact's, else the assignment rules)
+  // and its score, in this transaction.
+  await enterStage(tx, ctx, { leadId: id, pipelineId: stage.pipelineId, stageId: stage.id, isNew: true });
+  let lead = row!;
+  if (lead.ownerId)
+    await recordAssignments(tx, ctx, [
+      {
+        leadId: id,
+        fromUserId: null,
+        toUserId: lead.ownerId,
+        reason: 'create',
+        details: { from: 'contact' },
+      },
+    ]);
+  else lead = await assignNewLead(tx, ctx, lead);
+  lead = await rescoreLead(tx, ctx, lead);
   await writeAudit(tx, ctx, {
     action: 'create',
     entity: 'lead',
     entityId: id,
-    after: toLead(row!, contact, stage.name),
+    after: toLead(lead, contact, stage.name),
   });
   await logSystemEvents(tx, ctx, [
     {
@@ -133,7 +155,7 @@ async function createAutoLead(tx: Db, ctx: Ctx, contact: ContactRow): Promise<Le
       metadata: { event: 'lead.created', rule: 'contact_status_lead', stageId: stage.id },
     },
   ]);
-  return row!;
+  return lead;
 }
 
 /** Moves a lead into its pipeline's won stage and marks it converted (no contact rule: the caller decides). */
@@ -166,11 +188,13 @@ async function markLeadWon(tx: Db, ctx: Ctx, lead: LeadRow, contact: ContactRow,
       status: won.leadStatus,
       stageEnteredAt: sql`now()`,
       convertedAt: lead.convertedAt ?? sql`now()`,
+      boardRank: await rankAtTop(tx, ctx, won.id),
       updatedAt: sql`now()`,
       version: sql`${leads.version} + 1`,
     })
     .where(and(eq(leads.workspaceId, ctx.workspaceId), eq(leads.id, lead.id)))
     .returning();
+  await enterStage(tx, ctx, { leadId: lead.id, pipelineId: lead.pipelineId, stageId: won.id });
   await writeAudit(tx, ctx, {
     action: 'update',
     entity: 'lead',

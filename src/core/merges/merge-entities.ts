@@ -53,10 +53,16 @@ export const CONTACT_REFS: Ref[] = [
   { table: 'leads', column: 'contact_id' },
   { table: 'activities', column: 'contact_id' },
   { table: 'deals', column: 'primary_contact_id' },
+  { table: 'tasks', column: 'contact_id' },
+  { table: 'appointments', column: 'contact_id' },
 ];
 export const LEAD_REFS: Ref[] = [
   { table: 'activities', column: 'lead_id' },
   { table: 'deals', column: 'origin_lead_id' },
+  { table: 'tasks', column: 'lead_id' },
+  { table: 'appointments', column: 'lead_id' },
+  { table: 'lead_stage_history', column: 'lead_id' },
+  { table: 'lead_assignments', column: 'lead_id' },
 ];
 export const ACCOUNT_REFS: Ref[] = [
   { table: 'contacts', column: 'account_id' },

@@ -29,7 +29,7 @@ export async function createDefaultPipeline(tx: Db, workspaceId: string): Promis
   return pipelineId;
 }
 
-const toStage = (s: StageRow): StageOut => ({
+export const toStage = (s: StageRow): StageOut => ({
   id: s.id,
   name: s.name,
   color: s.color,
@@ -37,6 +37,18 @@ const toStage = (s: StageRow): StageOut => ({
   probability: s.probability,
   type: s.type,
   leadStatus: s.leadStatus,
+  version: s.version,
+});
+
+type PipelineRow = typeof pipelines.$inferSelect;
+export const toPipeline = (p: PipelineRow, ss: StageRow[]): PipelineOut => ({
+  id: p.id,
+  name: p.name,
+  position: p.position,
+  isDefault: p.isDefault,
+  rottenAfterDays: p.rottenAfterDays,
+  version: p.version,
+  stages: ss.filter((s) => s.pipelineId === p.id).map(toStage),
 });
 
 export async function listPipelines(db: Db, ctx: Ctx): Promise<PipelineOut[]> {
@@ -49,25 +61,42 @@ export async function listPipelines(db: Db, ctx: Ctx): Promise<PipelineOut[]> {
     .select()
     .from(stages)
     .where(and(eq(stages.workspaceId, ctx.workspaceId), sql`${stages.deletedAt} is null`))
-    .orderBy(asc(stages.position));
-  return ps.map((p) => ({
-    id: p.id,
-    name: p.name,
-    position: p.position,
-    isDefault: p.isDefault,
-    stages: ss.filter((s) => s.pipelineId === p.id).map(toStage),
-  }));
+    .orderBy(asc(stages.position), asc(stages.id));
+  return ps.map((p) => toPipeline(p, ss));
 }
 
 export async function getPipeline(db: Db, ctx: Ctx, id: string): Promise<PipelineOut> {
-  const p = (await listPipelines(db, ctx)).find((x) => x.id === id);
+  const [p] = await db
+    .select()
+    .from(pipelines)
+    .where(
+      and(
+        eq(pipelines.workspaceId, ctx.workspaceId),
+        eq(pipelines.id, id),
+        sql`${pipelines.deletedAt} is null`,
+      ),
+    );
   if (!p) throw AppError.notFound('Pipeline', id);
-  return p;
+  const ss = await db
+    .select()
+    .from(stages)
+    .where(
+      and(
+        eq(stages.workspaceId, ctx.workspaceId),
+        eq(stages.pipelineId, id),
+        sql`${stages.deletedAt} is null`,
+      ),
+    )
+    .orderBy(asc(stages.position), asc(stages.id));
+  return toPipeline(p, ss);
 }
 
 /**
  * Resolves where a record goes: the given stage (which must belong to the pipeline, if one is
  * given), else the pipeline's stage for a lead status, else the pipeline's first open stage.
+ * The stage rows are locked FOR KEY SHARE (the lock the foreign key check takes anyway): a stage removal
+ * (FOR UPDATE) waits for the record's transaction, or the record's transaction waits for the removal and
+ * then no longer sees the removed stage, so no record is left in a removed stage.
  */
 export async function resolveStage(
   db: Db,
@@ -84,7 +113,8 @@ export async function resolveStage(
           eq(stages.id, want.stageId),
           sql`${stages.deletedAt} is null`,
         ),
-      );
+      )
+      .for('key share');
     if (!s)
       throw new AppError('validation_failed', 'Unknown stage', [
         { field: 'stageId', reason: 'no such stage' },
@@ -116,7 +146,8 @@ export async function resolveStage(
       asc(pipelines.position),
       asc(pipelines.id),
       asc(stages.position),
-    );
+    )
+    .for('key share', { of: stages });
   const firstPipeline = rows[0]?.stage.pipelineId;
   if (!firstPipeline && !want.pipelineId) throw new AppError('conflict', 'This workspace has no pipeline');
   const ss = rows.map((r) => r.stage).filter((x) => x.pipelineId === firstPipeline);

@@ -48,6 +48,8 @@ export function leadsRoutes(fastify: FastifyInstance, db: Db): void {
       schema: {
         tags: ['Leads'],
         summary: "A lead's timeline: its activities and its contact's, newest first",
+        description:
+          'Merges the lead\'s own activities, its contact\'s activities that are on no other lead (marked `via: "contact"`), system events (stage changes, owner and assignment changes, conversion, merges, appointments) and completed tasks, newest first. Cursor paged on (occurredAt, id): pass back `nextCursor`.',
         params: idParams,
         querystring: timelineQuery,
         response: {

@@ -4,9 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listAudit } from '../../core/audit/audit.service.js';
 import type { Db } from '../../core/db/client.js';
-import { pipelineOut } from '../../core/pipelines/pipelines.schemas.js';
-import { getPipeline, listPipelines } from '../../core/pipelines/pipelines.service.js';
-import { idParams, problems } from './resource.js';
+import { problems } from './resource.js';
 
 export function metaRoutes(fastify: FastifyInstance, db: Db): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -24,31 +22,6 @@ export function metaRoutes(fastify: FastifyInstance, db: Db): void {
       await db.execute(sql`select 1`);
       return { status: 'ok' as const };
     },
-  );
-  app.get(
-    '/api/v1/pipelines',
-    {
-      config: { access: 'viewer' },
-      schema: {
-        tags: ['Pipelines'],
-        summary: 'Pipelines with their ordered stages',
-        response: { 200: z.object({ data: z.array(pipelineOut) }), ...problems(401) },
-      },
-    },
-    async (req) => ({ data: await listPipelines(db, req.ctx) }),
-  );
-  app.get(
-    '/api/v1/pipelines/:id',
-    {
-      config: { access: 'viewer' },
-      schema: {
-        tags: ['Pipelines'],
-        summary: 'One pipeline with its stages',
-        params: idParams,
-        response: { 200: pipelineOut, ...problems(401, 404) },
-      },
-    },
-    async (req) => getPipeline(db, req.ctx, req.params.id),
   );
   const auditEntry = z.object({
     id: z.uuid(),

@@ -1,5 +1,6 @@
 export * from './accounts.js';
 export * from './activities.js';
+export * from './assignment.js';
 export * from './audit.js';
 export * from './contacts.js';
 export * from './custom-fields.js';
@@ -10,3 +11,4 @@ export * from './leads.js';
 export * from './merges.js';
 export * from './pipelines.js';
 export * from './tenancy.js';
+export * from './work.js';

@@ -49,6 +49,14 @@ export const leads = pgTable(
     temperature: text({ enum: ['cold', 'warm', 'hot'] }),
     ownerId: uuid(),
     score: integer().notNull().default(0),
+    /** Why the score is what it is: the scoring rules that fired and their points. */
+    scoreReasons: jsonb()
+      .$type<{ ruleId: string; name: string; points: number; category?: string }[]>()
+      .notNull()
+      .default([]),
+    scoredAt: timestamp({ withTimezone: true }),
+    /** Order within its board column (fractional index, compared bytewise); ties broken by id. */
+    boardRank: text().notNull().default('a0'),
     predictedProbability: numeric({ precision: 5, scale: 4 }),
     budgetRange: text(),
     authorityLevel: text(),
@@ -77,6 +85,11 @@ export const leads = pgTable(
     index('leads_list_idx').on(t.workspaceId, t.createdAt, t.id),
     index('leads_status_idx').on(t.workspaceId, t.status, t.createdAt, t.id),
     index('leads_stage_idx').on(t.workspaceId, t.stageId, t.createdAt, t.id),
+    // The board's order, covering the board's filters and sums (live leads only).
+    // The board's order, covering its filters and sums (INCLUDE in migration 0008; live leads only).
+    index('leads_board_idx').on(t.workspaceId, t.stageId, t.boardRank, t.id).where(sql`deleted_at is null`),
+    // "My board": an owner's live leads by stage, covering the other filters and sums (INCLUDE: 0009).
+    index('leads_owner_board_idx').on(t.workspaceId, t.ownerId, t.stageId).where(sql`deleted_at is null`),
     index('leads_owner_idx').on(t.workspaceId, t.ownerId, t.createdAt, t.id),
     index('leads_source_idx').on(t.workspaceId, t.source, t.createdAt, t.id),
     foreignKey({

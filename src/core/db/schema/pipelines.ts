@@ -10,6 +10,8 @@ export const pipelines = pgTable(
     name: text().notNull(),
     position: integer().notNull().default(0),
     isDefault: boolean().notNull().default(false),
+    /** A lead that sat in an open stage longer than this many days is rotten (marked on the board). */
+    rottenAfterDays: integer(),
     ...recordMeta(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],

@@ -30,6 +30,8 @@ export const workspaces = pgTable('workspaces', {
   name: text().notNull(),
   defaultCountry: text().notNull().default('US'),
   currency: text().notNull().default('USD'),
+  /** Who gets a new lead no assignment rule matches (null: it stays unassigned). */
+  assignmentFallbackUserId: uuid(),
   createdAt: timestamp({ withTimezone: true }).notNull().default(sql`now()`),
   updatedAt: timestamp({ withTimezone: true }).notNull().default(sql`now()`),
 });

@@ -1,0 +1,1 @@
+CREATE INDEX "leads_owner_board_idx" ON "leads" USING btree ("workspace_id","owner_id","stage_id") INCLUDE ("deal_value","score","source","created_at") WHERE deleted_at is null;

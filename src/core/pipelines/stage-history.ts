@@ -1,0 +1,28 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { leadStageHistory } from '../db/schema/index.js';
+import type { Ctx } from '../shared/context.js';
+import { newId } from '../shared/ids.js';
+
+/**
+ * Records that a lead entered a stage (time in stage, SPEC 10): closes its open stay, if any, and
+ * opens the next — one statement (a data-modifying CTE), in the caller's transaction, at its now().
+ */
+export async function enterStage(
+  tx: Db,
+  ctx: Ctx,
+  e: { leadId: string; pipelineId: string; stageId: string; isNew?: boolean },
+): Promise<void> {
+  const h = leadStageHistory;
+  const open = sql`insert into ${h} (workspace_id, id, lead_id, pipeline_id, stage_id, moved_by)
+    values (${ctx.workspaceId}, ${newId()}, ${e.leadId}, ${e.pipelineId}, ${e.stageId}, ${ctx.userId ?? null})`;
+  if (e.isNew) {
+    await tx.execute(open);
+    return;
+  }
+  await tx.execute(sql`with closed as (
+      update ${h} set left_at = now()
+      where workspace_id = ${ctx.workspaceId} and lead_id = ${e.leadId} and left_at is null
+      returning 1)
+    ${open}`);
+}
