@@ -62,6 +62,9 @@ describe.skipIf(skipBrowser)('custom fields in Chromium', () => {
 
     // A contact-level field (shared by all leads of the contact).
     await page.getByRole('tab', { name: 'Contacts' }).click();
+    // Wait for the tab's panel: a 'New field' click racing the switch would open the Leads dialog.
+    await visible(page.getByRole('tab', { name: 'Contacts', selected: true }));
+    await visible(page.getByText(/Contact-level/));
     await page.getByRole('button', { name: 'New field' }).click();
     dialog = page.getByRole('dialog', { name: 'New contact field' });
     await dialog.getByLabel('Label').fill('Homepage');

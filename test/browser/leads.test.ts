@@ -75,6 +75,7 @@ async function seed(page: Page) {
       source: 'website',
       dealValue: '8000',
       status: 'lost',
+      lostReason: 'Went with a competitor',
     },
   ];
   for (const l of leads)

@@ -12,53 +12,135 @@ import {
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { IconNote, IconPhone } from '@tabler/icons-react';
+import { IconCalendarEvent, IconMail, IconMessage, IconNote, IconPhone } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
+import type { ComponentType } from 'react';
 import { api } from '../api/client';
 import { CALL_OUTCOMES } from '../lib/constants';
 import { options } from '../lib/format';
 import { createBody, sel, showApiError } from '../lib/forms';
 
+type Kind = 'call' | 'email' | 'meeting' | 'note' | 'sms';
 type Values = {
-  type: 'note' | 'call';
+  type: Kind;
   subject: string;
   body: string;
   outcome: string;
   durationMinutes: number | string;
 };
 
-const empty = (type: Values['type']): Values => ({
-  type,
-  subject: '',
-  body: '',
-  outcome: '',
-  durationMinutes: '',
-});
+const MEETING_OUTCOMES = ['held', 'no_show', 'rescheduled', 'follow_up_required'] as const;
 
-/** Log a note or a call on a lead or contact; it appears on the timeline at once. */
+/** What each kind of entry asks for, and how it is called. */
+const KINDS: Record<
+  Kind,
+  {
+    label: string;
+    icon: ComponentType<{ size?: number }>;
+    subject: boolean;
+    outcomes: readonly string[] | null;
+    duration: boolean;
+    bodyLabel: string;
+    placeholder: string;
+    submit: string;
+    done: string;
+  }
+> = {
+  call: {
+    label: 'Call',
+    icon: IconPhone,
+    subject: true,
+    outcomes: CALL_OUTCOMES,
+    duration: true,
+    bodyLabel: 'Call notes',
+    placeholder: 'What was said, next steps…',
+    submit: 'Log call',
+    done: 'Call logged',
+  },
+  email: {
+    label: 'Email',
+    icon: IconMail,
+    subject: true,
+    outcomes: null,
+    duration: false,
+    bodyLabel: 'Email',
+    placeholder: 'What the email said…',
+    submit: 'Log email',
+    done: 'Email logged',
+  },
+  meeting: {
+    label: 'Meeting',
+    icon: IconCalendarEvent,
+    subject: true,
+    outcomes: MEETING_OUTCOMES,
+    duration: true,
+    bodyLabel: 'Meeting notes',
+    placeholder: 'Who was there, what was agreed…',
+    submit: 'Log meeting',
+    done: 'Meeting logged',
+  },
+  note: {
+    label: 'Note',
+    icon: IconNote,
+    subject: false,
+    outcomes: null,
+    duration: false,
+    bodyLabel: 'Note',
+    placeholder: 'Write a note…',
+    submit: 'Add note',
+    done: 'Note added',
+  },
+  sms: {
+    label: 'SMS',
+    icon: IconMessage,
+    subject: false,
+    outcomes: null,
+    duration: false,
+    bodyLabel: 'Text message',
+    placeholder: 'The message…',
+    submit: 'Log SMS',
+    done: 'SMS logged',
+  },
+};
+
+const empty = (type: Kind): Values => ({ type, subject: '', body: '', outcome: '', durationMinutes: '' });
+
+/**
+ * One-click logging of a call (outcome, duration), email, meeting, note or SMS on a lead or contact;
+ * the entry appears on the timeline at once.
+ */
 export function ActivityComposer({ target }: { target: { leadId: string } | { contactId: string } }) {
   const qc = useQueryClient();
   const form = useForm<Values>({
     initialValues: empty('note'),
     validate: {
-      body: (v, values) => (values.type === 'note' && !v.trim() ? 'Write the note first' : null),
+      body: (v, values) =>
+        (values.type === 'note' || values.type === 'sms') && !v.trim()
+          ? values.type === 'note'
+            ? 'Write the note first'
+            : 'Write the message first'
+          : null,
       subject: (v, values) =>
-        values.type === 'call' && !v.trim() && !values.body.trim() ? 'Say what the call was about' : null,
+        KINDS[values.type].subject && !v.trim() && !values.body.trim()
+          ? `Say what the ${values.type} was about`
+          : null,
+      durationMinutes: (v) =>
+        v !== '' && (Number(v) < 0 || Number(v) > 1440) ? 'Between 0 and 1440 minutes' : null,
     },
   });
-  const isCall = form.values.type === 'call';
+  const kind = KINDS[form.values.type];
 
   const submit = form.onSubmit(async (values) => {
+    const k = KINDS[values.type];
     const body = createBody({ ...values, ...target });
-    if (values.type === 'note') {
-      delete body.outcome;
-      delete body.durationMinutes;
-    }
+    if (!k.subject) delete body.subject;
+    if (!k.outcomes) delete body.outcome;
+    if (!k.duration) delete body.durationMinutes;
     try {
       await api.post('/activities', body);
       form.setValues(empty(values.type));
       form.resetDirty();
-      notifications.show({ color: 'green', message: values.type === 'call' ? 'Call logged' : 'Note added' });
+      notifications.show({ color: 'green', message: k.done });
       void qc.invalidateQueries({ queryKey: ['leads', 'timeline'] });
       void qc.invalidateQueries({ queryKey: ['contacts', 'timeline'] });
     } catch (e) {
@@ -74,49 +156,54 @@ export function ActivityComposer({ target }: { target: { leadId: string } | { co
             size="xs"
             w="fit-content"
             value={form.values.type}
-            onChange={(v) => form.setFieldValue('type', v as Values['type'])}
-            data={[
-              {
-                value: 'note',
+            onChange={(v) => {
+              form.setFieldValue('type', v as Kind);
+              form.clearErrors();
+            }}
+            data={(Object.keys(KINDS) as Kind[]).map((k) => {
+              const { icon: Icon, label } = KINDS[k];
+              return {
+                value: k,
                 label: (
                   <Group gap={6} wrap="nowrap">
-                    <IconNote size={14} />
-                    Note
+                    <Icon size={14} />
+                    {label}
                   </Group>
                 ),
-              },
-              {
-                value: 'call',
-                label: (
-                  <Group gap={6} wrap="nowrap">
-                    <IconPhone size={14} />
-                    Call
-                  </Group>
-                ),
-              },
-            ]}
+              };
+            })}
           />
-          {isCall && (
+          {(kind.subject || kind.outcomes || kind.duration) && (
             <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-              <TextInput label="Subject" placeholder="Discovery call" {...form.getInputProps('subject')} />
-              <Select
-                label="Outcome"
-                data={options(CALL_OUTCOMES)}
-                clearable
-                {...sel(form.getInputProps('outcome'))}
-              />
-              <NumberInput
-                label="Duration (min)"
-                min={0}
-                max={1440}
-                allowDecimal={false}
-                {...form.getInputProps('durationMinutes')}
-              />
+              {kind.subject && (
+                <TextInput
+                  label="Subject"
+                  placeholder={form.values.type === 'email' ? 'Quote sent' : 'Discovery call'}
+                  {...form.getInputProps('subject')}
+                />
+              )}
+              {kind.outcomes && (
+                <Select
+                  label="Outcome"
+                  data={options(kind.outcomes)}
+                  clearable
+                  {...sel(form.getInputProps('outcome'))}
+                />
+              )}
+              {kind.duration && (
+                <NumberInput
+                  label="Duration (min)"
+                  min={0}
+                  max={1440}
+                  allowDecimal={false}
+                  {...form.getInputProps('durationMinutes')}
+                />
+              )}
             </SimpleGrid>
           )}
           <Textarea
-            aria-label={isCall ? 'Call notes' : 'Note'}
-            placeholder={isCall ? 'What was said, next steps…' : 'Write a note…'}
+            aria-label={kind.bodyLabel}
+            placeholder={kind.placeholder}
             autosize
             minRows={2}
             maxRows={8}
@@ -124,7 +211,7 @@ export function ActivityComposer({ target }: { target: { leadId: string } | { co
           />
           <Group justify="flex-end">
             <Button type="submit" size="xs" loading={form.submitting}>
-              {isCall ? 'Log call' : 'Add note'}
+              {kind.submit}
             </Button>
           </Group>
         </Stack>

@@ -56,6 +56,11 @@ function ActivityItem({ a }: { a: Activity }) {
             {labelize(a.outcome)}
           </Badge>
         )}
+        {a.via === 'contact' && (
+          <Badge size="xs" variant="outline" color="gray" title="Logged on the contact, not on a lead">
+            Via contact
+          </Badge>
+        )}
         {a.durationMinutes !== null && (
           <Badge size="xs" variant="light" color="gray">
             {a.durationMinutes} min
@@ -66,7 +71,10 @@ function ActivityItem({ a }: { a: Activity }) {
   );
 }
 
-/** The timeline of a lead or contact: activities, newest first, loaded page by page. */
+/**
+ * The timeline of a lead or contact, newest first, loaded page by page. A lead's merges its own items,
+ * its contact's (marked "Via contact"), stage/owner/conversion/merge events and completed tasks.
+ */
 export function ActivityTimeline({ path, queryKey }: { path: string; queryKey: readonly unknown[] }) {
   const q = useInfiniteList<Activity>(path, queryKey, { sort: '-occurredAt' });
   const items = q.data?.pages.flatMap((p) => p.data) ?? [];

@@ -3,6 +3,7 @@ import {
   Anchor,
   Button,
   Center,
+  Checkbox,
   Group,
   Loader,
   Skeleton,
@@ -46,6 +47,8 @@ type Props<T extends { id: string }> = {
   empty: ReactNode;
   /** Changes when the query (sort, search, filters) changes: the list scrolls back to its top. */
   resetKey?: string;
+  /** Row selection (a checkbox column) for bulk actions. */
+  selection?: { selected: ReadonlySet<string>; onChange: (ids: Set<string>) => void };
 };
 
 const ROW_HEIGHT = 57;
@@ -124,6 +127,16 @@ export function DataTable<T extends { id: string }>(props: Props<T>) {
     if (hasMore && !loadingMore && rows.length > 0 && lastIndex >= rows.length - 8) loadMore();
   }, [hasMore, loadingMore, lastIndex, rows.length, loadMore]);
 
+  const sel = props.selection;
+  const selectedHere = sel ? rows.filter((r) => sel.selected.has(r.id)).length : 0;
+  const toggle = (id: string, on: boolean) => {
+    if (!sel) return;
+    const next = new Set(sel.selected);
+    if (on) next.add(id);
+    else next.delete(id);
+    sel.onChange(next);
+  };
+
   const paddingTop = items.length ? items[0]!.start - scrollMargin : 0;
   const paddingBottom = items.length
     ? virtualizer.getTotalSize() - (items[items.length - 1]!.end - scrollMargin)
@@ -142,6 +155,18 @@ export function DataTable<T extends { id: string }>(props: Props<T>) {
       >
         <Table.Thead>
           <Table.Tr>
+            {sel && (
+              <Table.Th w={44}>
+                <Checkbox
+                  aria-label={`Select all loaded ${props.noun}`}
+                  checked={rows.length > 0 && selectedHere === rows.length}
+                  indeterminate={selectedHere > 0 && selectedHere < rows.length}
+                  onChange={(e) =>
+                    sel.onChange(new Set(e.currentTarget.checked ? rows.map((r) => r.id) : []))
+                  }
+                />
+              </Table.Th>
+            )}
             {columns.map((c) => (
               <Table.Th
                 key={c.key}
@@ -164,6 +189,7 @@ export function DataTable<T extends { id: string }>(props: Props<T>) {
             Array.from({ length: 8 }, (_, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: placeholder rows
               <Table.Tr key={i}>
+                {sel && <Table.Td />}
                 {columns.map((c) => (
                   <Table.Td key={c.key} visibleFrom={c.from}>
                     <Skeleton h={14} w={`${50 + ((i * 17 + c.key.length * 7) % 45)}%`} />
@@ -181,10 +207,19 @@ export function DataTable<T extends { id: string }>(props: Props<T>) {
                 ref={virtualizer.measureElement}
                 className="lb-row"
                 onClick={(e) => {
-                  if ((e.target as HTMLElement).closest('a,button')) return;
+                  if ((e.target as HTMLElement).closest('a,button,input,.lb-select')) return;
                   navigate(props.href(row));
                 }}
               >
+                {sel && (
+                  <Table.Td className="lb-select">
+                    <Checkbox
+                      aria-label="Select row"
+                      checked={sel.selected.has(row.id)}
+                      onChange={(e) => toggle(row.id, e.currentTarget.checked)}
+                    />
+                  </Table.Td>
+                )}
                 {columns.map((c) => (
                   <Table.Td key={c.key} ta={c.align} className="lb-nowrap" visibleFrom={c.from}>
                     {c.render(row)}

@@ -1,7 +1,7 @@
-import { Button, Center, EmptyState, Modal } from '@mantine/core';
+import { Button, Center, EmptyState, Group, Modal, Paper, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconPlus } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import type { Query } from '../api/client';
 import { useInfiniteList } from '../api/hooks';
 import { usePermissions } from '../auth/session';
@@ -30,6 +30,8 @@ type Props<T extends { id: string }> = {
   emptyAction?: boolean;
   /** The create form, given a function that closes the modal. */
   createForm: (close: () => void) => ReactNode;
+  /** Row selection with these bulk actions (given the selected ids and a function that clears them). */
+  bulkActions?: (ids: string[], clear: () => void) => ReactNode;
 };
 
 /** A searchable, filterable, sortable, paged list of one kind of record with its "New …" modal. */
@@ -45,6 +47,11 @@ export function RecordListPage<T extends { id: string }>(p: Props<T>) {
     ...custom.filters,
   });
   const rows = query.data?.pages.flatMap((page) => page.data) ?? [];
+  const [selected, setSelected] = useState<Set<string>>(() => new Set());
+  // A new query (search, filters, sort) starts with nothing selected.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset on a new list key only
+  useEffect(() => setSelected(new Set()), [p.list.key]);
+  const bulk = p.bulkActions && canWrite;
   const filtered =
     !!p.list.q ||
     Object.values({ ...p.filters, ...custom.filters }).some((v) => v !== undefined && v !== null && v !== '');
@@ -67,7 +74,21 @@ export function RecordListPage<T extends { id: string }>(p: Props<T>) {
         </>
       }
     >
+      {bulk && selected.size > 0 && (
+        <Paper withBorder p="xs" mb="xs" data-testid="bulk-bar">
+          <Group gap="sm">
+            <Text size="sm" fw={600}>
+              {selected.size} selected
+            </Text>
+            {p.bulkActions!([...selected], () => setSelected(new Set()))}
+            <Button variant="subtle" size="xs" onClick={() => setSelected(new Set())}>
+              Clear selection
+            </Button>
+          </Group>
+        </Paper>
+      )}
       <DataTable
+        selection={bulk ? { selected, onChange: setSelected } : undefined}
         noun={p.plural}
         columns={[...p.columns, ...custom.columns]}
         rows={rows}

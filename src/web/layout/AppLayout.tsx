@@ -4,31 +4,47 @@ import {
   IconAddressBook,
   IconBriefcase,
   IconBuilding,
+  IconChartBar,
+  IconChecklist,
   IconCopy,
   IconCopyCheck,
   IconForms,
+  IconGauge,
   IconKey,
+  IconLayoutKanban,
   IconTargetArrow,
+  IconTimeline,
+  IconUserShare,
   IconUsers,
+  IconUsersGroup,
 } from '@tabler/icons-react';
 import { useEffect } from 'react';
 import { Link, Outlet, useLocation } from 'react-router-dom';
 import { Logo } from '../auth/AuthLayout';
+import { NotificationsBell } from '../components/NotificationsBell';
+import { TasksNavBadge } from '../pages/tasks/TasksNavBadge';
 import { UserMenu } from './UserMenu';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher';
 
-const crm = [
+const crm: { to: string; label: string; icon: typeof IconUsers; badge?: () => React.ReactNode }[] = [
   { to: '/leads', label: 'Leads', icon: IconTargetArrow },
+  { to: '/board', label: 'Board', icon: IconLayoutKanban },
   { to: '/contacts', label: 'Contacts', icon: IconAddressBook },
   { to: '/accounts', label: 'Accounts', icon: IconBuilding },
   { to: '/deals', label: 'Deals', icon: IconBriefcase },
+  { to: '/tasks', label: 'Tasks', icon: IconChecklist, badge: TasksNavBadge },
   { to: '/duplicates', label: 'Duplicates', icon: IconCopy },
+  { to: '/workload', label: 'Workload', icon: IconChartBar },
 ];
 const settings = [
   { to: '/settings/members', label: 'Members', icon: IconUsers },
   { to: '/settings/api-keys', label: 'API keys', icon: IconKey },
   { to: '/settings/custom-fields', label: 'Custom fields', icon: IconForms },
   { to: '/settings/duplicate-rules', label: 'Duplicate rules', icon: IconCopyCheck },
+  { to: '/settings/scoring-rules', label: 'Scoring', icon: IconGauge },
+  { to: '/settings/pipelines', label: 'Pipelines', icon: IconTimeline },
+  { to: '/settings/teams', label: 'Teams', icon: IconUsersGroup },
+  { to: '/settings/assignment-rules', label: 'Assignment rules', icon: IconUserShare },
 ];
 
 function Section({ title, items }: { title: string; items: typeof crm }) {
@@ -54,6 +70,7 @@ function Section({ title, items }: { title: string; items: typeof crm }) {
           to={i.to}
           label={i.label}
           leftSection={<i.icon size={18} stroke={1.7} />}
+          rightSection={i.badge && <i.badge />}
           active={pathname === i.to || pathname.startsWith(`${i.to}/`)}
           variant="light"
           style={{ borderRadius: 'var(--mantine-radius-md)' }}
@@ -84,7 +101,10 @@ export function AppLayout() {
             </Link>
             <WorkspaceSwitcher />
           </Group>
-          <UserMenu />
+          <Group gap="xs" wrap="nowrap">
+            <NotificationsBell />
+            <UserMenu />
+          </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm">

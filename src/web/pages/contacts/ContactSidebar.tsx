@@ -7,6 +7,7 @@ import { CustomFieldValues } from '../../components/CustomFieldValue';
 import { FieldList, SectionCard } from '../../components/FieldList';
 import { Person } from '../../components/people';
 import { formatDate, formatDateTime, labelize } from '../../lib/format';
+import { RelatedTasksCard } from '../tasks/RelatedTasksCard';
 
 function AccountLink({ id }: { id: string }) {
   const q = useQuery({
@@ -118,6 +119,7 @@ export function ContactSidebar({ contact: c }: { contact: Contact }) {
         values={c.customFields}
         note="Shared by all leads of this contact"
       />
+      <RelatedTasksCard target={{ contactId: c.id }} />
     </Stack>
   );
 }

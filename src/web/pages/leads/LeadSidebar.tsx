@@ -6,14 +6,21 @@ import { CustomFieldValues } from '../../components/CustomFieldValue';
 import { FieldList, SectionCard } from '../../components/FieldList';
 import { Person } from '../../components/people';
 import { formatDate, formatDateTime, formatMoney, labelize } from '../../lib/format';
+import { AppointmentsCard } from './AppointmentsCard';
+import { LeadAssignmentsCard } from './LeadAssignmentsCard';
 import { LeadContactCard } from './LeadContactCard';
 import { LeadContactsCard } from './LeadContactsCard';
+import { LeadScoreCard } from './LeadScoreCard';
+import { LeadTasksCard } from './LeadTasksCard';
 
 export function LeadSidebar({ lead }: { lead: Lead }) {
   const ws = useWorkspace();
   return (
     <Stack gap="md">
       <LeadContactCard lead={lead} />
+      <LeadScoreCard lead={lead} />
+      <LeadTasksCard leadId={lead.id} />
+      <AppointmentsCard leadId={lead.id} ownerId={lead.ownerId} />
       <SectionCard title="Details" testId="lead-details">
         <FieldList
           fields={[
@@ -43,6 +50,7 @@ export function LeadSidebar({ lead }: { lead: Lead }) {
         testId="custom-values-inherited"
       />
       <LeadContactsCard leadId={lead.id} />
+      <LeadAssignmentsCard leadId={lead.id} ownerId={lead.ownerId} />
     </Stack>
   );
 }

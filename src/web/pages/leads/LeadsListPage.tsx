@@ -1,16 +1,20 @@
 import { Anchor, Autocomplete, Select, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconTargetArrow } from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
+import { api } from '../../api/client';
 import type { Lead } from '../../api/types';
 import { useWorkspace } from '../../auth/session';
 import { StageBadge } from '../../components/badges';
 import { type Column, LinkCell } from '../../components/DataTable';
 import { useListState } from '../../components/ListPage';
-import { MemberSelect, Person } from '../../components/people';
+import { MemberSelect, Person, useMemberMap } from '../../components/people';
 import { RecordListPage } from '../../components/RecordListPage';
 import { LEAD_SOURCES, LEAD_STATUSES } from '../../lib/constants';
 import { formatDate, formatMoney, labelize, options } from '../../lib/format';
+import { showApiError } from '../../lib/forms';
 import { LeadForm } from './LeadForm';
 
 export const leadName = (l: Lead) => l.title || l.productInterest || 'Untitled lead';
@@ -89,6 +93,47 @@ function columns(currency: string): Column<Lead>[] {
   ];
 }
 
+/** Bulk "Assign to…": the selected leads get one owner in one request (all or nothing). */
+function BulkAssign({ ids, clear }: { ids: string[]; clear: () => void }) {
+  const qc = useQueryClient();
+  const people = useMemberMap();
+  const [busy, setBusy] = useState(false);
+  const assign = async (v: string | null) => {
+    if (!v) return;
+    const ownerId = v === 'none' ? null : v;
+    setBusy(true);
+    try {
+      const r = await api.post<{ updated: number; unchanged: number }>('/leads/bulk-assign', {
+        leadIds: ids,
+        ownerId,
+      });
+      const who = ownerId ? (people.get(ownerId)?.name ?? 'the new owner') : 'nobody (unassigned)';
+      notifications.show({
+        color: 'green',
+        message: `${r.updated} lead${r.updated === 1 ? '' : 's'} assigned to ${who}${r.unchanged ? ` (${r.unchanged} already were)` : ''}`,
+      });
+      clear();
+      void qc.invalidateQueries({ queryKey: ['leads'] });
+    } catch (e) {
+      showApiError(e, undefined, { title: 'Nothing was reassigned' });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <MemberSelect
+      aria-label="Assign to"
+      placeholder="Assign to…"
+      withUnassigned
+      value={null}
+      disabled={busy}
+      onChange={(v) => void assign(v)}
+      w={200}
+      size="xs"
+    />
+  );
+}
+
 export function LeadsListPage() {
   const list = useListState('-createdAt');
   const ws = useWorkspace();
@@ -134,6 +179,7 @@ export function LeadsListPage() {
           />
         </>
       }
+      bulkActions={(ids, clear) => <BulkAssign ids={ids} clear={clear} />}
       emptyIcon={<IconTargetArrow size={28} />}
       emptyHint="Create your first lead to start your pipeline."
       emptyAction

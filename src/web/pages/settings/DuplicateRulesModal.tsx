@@ -1,5 +1,4 @@
 import {
-  Button,
   Group,
   Modal,
   MultiSelect,
@@ -10,20 +9,24 @@ import {
   Stack,
   Switch,
   Text,
-  Textarea,
   TextInput,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
 import {
   type DuplicateEntity,
   type DuplicateRuleOut,
   RULE_FIELDS,
 } from '../../../core/duplicates/duplicates.schemas.js';
-import { ApiError, api } from '../../api/client';
-import { showApiError } from '../../lib/forms';
+import { api } from '../../api/client';
+import {
+  ConditionJsonInput,
+  conditionJsonError,
+  parseConditionJson,
+  showConditionErrors,
+} from '../../components/ConditionJsonInput';
+import { FormFooter, useResetOnOpen } from '../../components/ModalForm';
 
 export type DuplicateRule = DuplicateRuleOut;
 
@@ -103,27 +106,13 @@ export function DuplicateRuleModal({
     validate: {
       name: (v) => (v.trim() ? null : 'A name is required'),
       fields: (v) => (v.length ? null : 'Pick at least one field'),
-      condition: (v) => {
-        if (!v.trim()) return null;
-        try {
-          const parsed = JSON.parse(v);
-          return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
-            ? null
-            : 'A condition is a JSON object, e.g. {"field": "source", "op": "eq", "value": "partner"}';
-        } catch (e) {
-          return `Not valid JSON: ${(e as Error).message}`;
-        }
-      },
+      condition: (v) =>
+        conditionJsonError(v, {
+          notObject: 'A condition is a JSON object, e.g. {"field": "source", "op": "eq", "value": "partner"}',
+        }),
     },
   });
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reset when another rule is opened
-  useEffect(() => {
-    if (!opened) return;
-    const v = initialOf(rule, nextPosition);
-    form.setInitialValues(v);
-    form.setValues(v);
-    form.clearErrors();
-  }, [opened, rule?.id]);
+  useResetOnOpen(form, opened, rule?.id, () => initialOf(rule, nextPosition));
 
   const submit = form.onSubmit(async (v) => {
     const weights = Object.fromEntries(rule?.fields.map((f) => [f.field, f.weight]) ?? []);
@@ -138,7 +127,7 @@ export function DuplicateRuleModal({
       action: v.action,
       active: v.active,
       position: v.position,
-      condition: v.condition.trim() ? JSON.parse(v.condition) : null,
+      condition: parseConditionJson(v.condition),
     };
     try {
       if (rule) await api.patch(`/duplicate-rules/${rule.id}`, body);
@@ -147,12 +136,7 @@ export function DuplicateRuleModal({
       notifications.show({ color: 'green', message: rule ? 'Rule saved' : `Rule "${body.name}" created` });
       onClose();
     } catch (e) {
-      // The server's reasons for the condition (`condition.all.0.value: …`) go on the condition box.
-      const cond = e instanceof ApiError ? e.errors.filter((x) => x.field.startsWith('condition')) : [];
-      if (cond.length) form.setFieldError('condition', cond.map((x) => `${x.field}: ${x.reason}`).join('; '));
-      const rest = e instanceof ApiError ? e.errors.filter((x) => !x.field.startsWith('condition')) : [];
-      if (!cond.length || rest.length)
-        showApiError(e, form, { mapField: (f) => (f.startsWith('fields') ? 'fields' : f) });
+      showConditionErrors(e, form, 'condition', { mapField: (f) => (f.startsWith('fields') ? 'fields' : f) });
     }
   });
 
@@ -236,23 +220,16 @@ export function DuplicateRuleModal({
             />
             <Switch mt="lg" label="Active" {...form.getInputProps('active', { type: 'checkbox' })} />
           </Group>
-          <Textarea
+          <ConditionJsonInput
             label="Condition (optional)"
             description={`JSON in the condition language over ${entity} fields: the rule applies only to records meeting it. E.g. {"field": "source", "op": "eq", "value": "partner"}`}
-            autosize
-            minRows={2}
-            maxRows={12}
-            styles={{ input: { fontFamily: 'monospace', fontSize: 12 } }}
             {...form.getInputProps('condition')}
           />
-          <Group justify="flex-end" mt="sm">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={form.submitting}>
-              {rule ? 'Save' : 'Create rule'}
-            </Button>
-          </Group>
+          <FormFooter
+            onCancel={onClose}
+            submitting={form.submitting}
+            submitLabel={rule ? 'Save' : 'Create rule'}
+          />
         </Stack>
       </form>
     </Modal>

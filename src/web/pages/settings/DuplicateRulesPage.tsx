@@ -1,21 +1,6 @@
-import {
-  ActionIcon,
-  Alert,
-  Badge,
-  Button,
-  Code,
-  Group,
-  Modal,
-  Paper,
-  Stack,
-  Switch,
-  Table,
-  Tabs,
-  Text,
-  Tooltip,
-} from '@mantine/core';
+import { Alert, Badge, Button, Code, Group, Stack, Table, Tabs, Text, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconCopy, IconInfoCircle, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconCopy, IconInfoCircle, IconPlus } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
@@ -23,6 +8,7 @@ import { DEFAULT_RULES, type DuplicateEntity } from '../../../core/duplicates/du
 import { api } from '../../api/client';
 import { usePermissions } from '../../auth/session';
 import { PageHeader } from '../../components/ListPage';
+import { ConfirmDeleteModal, RuleRow, SettingsTable, useConfirmedDelete } from '../../components/RowActions';
 import { showApiError } from '../../lib/forms';
 import { ACTIONS, type DuplicateRule, DuplicateRuleModal, FIELD_LABELS } from './DuplicateRulesModal';
 
@@ -105,7 +91,6 @@ function RulesTab({ entity, isAdmin }: { entity: DuplicateEntity; isAdmin: boole
   const qc = useQueryClient();
   const [editing, setEditing] = useState<DuplicateRule | null>(null);
   const [creating, createModal] = useDisclosure(false);
-  const [deleting, setDeleting] = useState<DuplicateRule | null>(null);
   const q = useQuery({
     queryKey: ['duplicate-rules', entity],
     queryFn: ({ signal }) =>
@@ -120,14 +105,7 @@ function RulesTab({ entity, isAdmin }: { entity: DuplicateEntity; isAdmin: boole
     onSettled: refresh,
     onError: (e) => showApiError(e),
   });
-  const remove = useMutation({
-    mutationFn: (r: DuplicateRule) => api.delete(`/duplicate-rules/${r.id}`),
-    onSuccess: () => {
-      setDeleting(null);
-      void refresh();
-    },
-    onError: (e) => showApiError(e),
-  });
+  const del = useConfirmedDelete<DuplicateRule>('/duplicate-rules', () => void refresh());
   const rules = q.data ?? [];
   const anyActive = rules.some((r) => r.active);
   const nextPosition = rules.length ? Math.max(...rules.map((r) => r.position)) + 1 : 0;
@@ -147,102 +125,76 @@ function RulesTab({ entity, isAdmin }: { entity: DuplicateEntity; isAdmin: boole
       </Group>
       {!q.isPending && !anyActive && <BuiltInRules entity={entity} />}
       {rules.length > 0 && (
-        <Paper withBorder>
-          <Table verticalSpacing="sm" horizontalSpacing="md" data-testid={`duplicate-rules-table-${entity}`}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Rule</Table.Th>
-                <Table.Th>Fields</Table.Th>
-                <Table.Th>Threshold</Table.Th>
-                <Table.Th>Action</Table.Th>
-                <Table.Th>Condition</Table.Th>
-                <Table.Th>Active</Table.Th>
-                {isAdmin && <Table.Th w={90} />}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rules.map((r) => (
-                <Table.Tr key={r.id} data-testid="duplicate-rule-row" opacity={r.active ? 1 : 0.6}>
-                  <Table.Td>
-                    <Text size="sm" fw={600}>
-                      {r.name}
-                    </Text>
-                    <Text size="xs" c="dimmed">
-                      position {r.position}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={4}>
-                      {r.fields.map((f) => (
-                        <Badge
-                          key={f.field}
-                          variant="light"
-                          tt="none"
-                          color={f.match === 'exact' ? 'gray' : 'grape'}
-                        >
-                          {FIELD_LABELS[f.field] ?? f.field} · {f.match}
-                          {f.weight !== undefined ? ` ×${f.weight}` : ''}
-                        </Badge>
-                      ))}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{r.threshold.toFixed(2)}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Tooltip label={ACTIONS.find((a) => a.value === r.action)?.help} multiline w={280}>
-                      <Badge color={ACTION_COLORS[r.action]} variant="light">
-                        {r.action}
-                      </Badge>
-                    </Tooltip>
-                  </Table.Td>
-                  <Table.Td maw={320}>
-                    {r.condition ? (
-                      <Code data-testid="rule-condition">{conditionSummary(r.condition)}</Code>
-                    ) : (
-                      <Text size="sm" c="dimmed">
-                        every record
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Switch
-                      checked={r.active}
-                      disabled={!isAdmin || setActive.isPending}
-                      onChange={(e) => setActive.mutate({ r, active: e.currentTarget.checked })}
-                      aria-label={`Active: ${r.name}`}
-                    />
-                  </Table.Td>
-                  {isAdmin && (
-                    <Table.Td>
-                      <Group gap={4} wrap="nowrap" justify="flex-end">
-                        <Tooltip label="Edit">
-                          <ActionIcon
-                            variant="subtle"
-                            onClick={() => setEditing(r)}
-                            aria-label={`Edit ${r.name}`}
-                          >
-                            <IconPencil size={16} />
-                          </ActionIcon>
-                        </Tooltip>
-                        <Tooltip label="Delete">
-                          <ActionIcon
-                            variant="subtle"
-                            color="red"
-                            onClick={() => setDeleting(r)}
-                            aria-label={`Delete ${r.name}`}
-                          >
-                            <IconTrash size={16} />
-                          </ActionIcon>
-                        </Tooltip>
-                      </Group>
-                    </Table.Td>
-                  )}
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Paper>
+        <SettingsTable
+          testId={`duplicate-rules-table-${entity}`}
+          actions={isAdmin}
+          head={
+            <>
+              <Table.Th>Rule</Table.Th>
+              <Table.Th>Fields</Table.Th>
+              <Table.Th>Threshold</Table.Th>
+              <Table.Th>Action</Table.Th>
+              <Table.Th>Condition</Table.Th>
+              <Table.Th>Active</Table.Th>
+            </>
+          }
+        >
+          {rules.map((r) => (
+            <RuleRow
+              key={r.id}
+              testId="duplicate-rule-row"
+              rule={r}
+              editable={isAdmin}
+              switching={setActive.isPending}
+              onActive={(active) => setActive.mutate({ r, active })}
+              onEdit={() => setEditing(r)}
+              onDelete={() => del.ask(r)}
+            >
+              <Table.Td>
+                <Text size="sm" fw={600}>
+                  {r.name}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  position {r.position}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Group gap={4}>
+                  {r.fields.map((f) => (
+                    <Badge
+                      key={f.field}
+                      variant="light"
+                      tt="none"
+                      color={f.match === 'exact' ? 'gray' : 'grape'}
+                    >
+                      {FIELD_LABELS[f.field] ?? f.field} · {f.match}
+                      {f.weight !== undefined ? ` ×${f.weight}` : ''}
+                    </Badge>
+                  ))}
+                </Group>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">{r.threshold.toFixed(2)}</Text>
+              </Table.Td>
+              <Table.Td>
+                <Tooltip label={ACTIONS.find((a) => a.value === r.action)?.help} multiline w={280}>
+                  <Badge color={ACTION_COLORS[r.action]} variant="light">
+                    {r.action}
+                  </Badge>
+                </Tooltip>
+              </Table.Td>
+              <Table.Td maw={320}>
+                {r.condition ? (
+                  <Code data-testid="rule-condition">{conditionSummary(r.condition)}</Code>
+                ) : (
+                  <Text size="sm" c="dimmed">
+                    every record
+                  </Text>
+                )}
+              </Table.Td>
+            </RuleRow>
+          ))}
+        </SettingsTable>
       )}
       <DuplicateRuleModal
         opened={creating}
@@ -256,20 +208,10 @@ function RulesTab({ entity, isAdmin }: { entity: DuplicateEntity; isAdmin: boole
         entity={entity}
         rule={editing}
       />
-      <Modal opened={!!deleting} onClose={() => setDeleting(null)} title={`Delete "${deleting?.name}"?`}>
-        <Text size="sm">
-          The rule stops applying (it can be restored through the API). With no active rule left, the built-in
-          rules apply again.
-        </Text>
-        <Group justify="flex-end" mt="lg">
-          <Button variant="default" onClick={() => setDeleting(null)}>
-            Cancel
-          </Button>
-          <Button color="red" loading={remove.isPending} onClick={() => deleting && remove.mutate(deleting)}>
-            Delete rule
-          </Button>
-        </Group>
-      </Modal>
+      <ConfirmDeleteModal {...del.modalProps}>
+        The rule stops applying (it can be restored through the API). With no active rule left, the built-in
+        rules apply again.
+      </ConfirmDeleteModal>
     </Stack>
   );
 }
