@@ -17,7 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import { Command, InvalidArgumentError } from 'commander';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
@@ -26,6 +26,8 @@ import { createApiKey } from '../src/core/auth/api-keys.service.js';
 import { type DatabaseHandle, openDatabase } from '../src/core/db/client.js';
 import { generateDemo, MAX_DEMO_LEADS } from '../src/core/demo/demo.service.js';
 import { systemCtx } from '../src/core/shared/context.js';
+import { type BoardBenchOpts, benchBoard } from './board.js';
+import { cannon, percentile, type Sample } from './cannon.js';
 import { createBody } from './create-body.js';
 import { benchDuplicates, type DuplicatesBenchOpts } from './duplicates.js';
 import type { ReadyMessage } from './server.js';
@@ -54,7 +56,6 @@ type Measure = {
   /** Requests per second of each round (the spread between rounds shows how noisy the machine was). */
   rounds: number[];
 };
-type Sample = { times: number[]; requests: number; seconds: number; non2xx: number; errors: number };
 
 const rowsOf = <T>(r: unknown): T[] => (r as { rows: T[] }).rows;
 const int = (name: string, min: number, max: number) => (v: string) => {
@@ -104,32 +105,6 @@ async function findDemoWorkspace(h: DatabaseHandle, leads: number): Promise<stri
       order by a.at desc limit 5`),
   );
   return rows.find((r) => r.n >= leads)?.ws ?? null;
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i]!;
-}
-
-async function cannon(
-  url: string,
-  seconds: number,
-  connections: number,
-  request: autocannon.Request,
-  headers: Record<string, string>,
-): Promise<Sample> {
-  const times: number[] = [];
-  const r = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      { url, connections, duration: seconds, headers, requests: [request], timeout: 10 },
-      (err, result) => (err ? reject(err) : resolve(result)),
-    );
-    instance.on('response', (_client, _status, _bytes, responseTime) => {
-      if (times.length < 2_000_000) times.push(responseTime);
-    });
-  });
-  return { times, requests: r.requests.total, seconds: r.duration, non2xx: r.non2xx, errors: r.errors };
 }
 
 /** The rounds of one side pooled: throughput over all rounds, exact percentiles of every response. */
@@ -462,6 +437,14 @@ async function cleanup(h: DatabaseHandle, ws: string, runId: string): Promise<vo
         or not exists (select 1 from contacts c where c.workspace_id = d.workspace_id and c.id = d.record_a)
         or not exists (select 1 from contacts c where c.workspace_id = d.workspace_id and c.id = d.record_b))`,
     );
+    // What a create writes beside the lead (issue 4): its stage history, assignment history, notifications.
+    for (const table of ['lead_stage_history', 'lead_assignments'])
+      await tx.execute(
+        sql`delete from ${sql.identifier(table)} where workspace_id = ${ws} and lead_id in (select id from bench_leads)`,
+      );
+    await tx.execute(
+      sql`delete from notifications where workspace_id = ${ws} and entity_id in (select id from bench_leads)`,
+    );
     await tx.execute(
       sql`delete from leads where workspace_id = ${ws} and id in (select id from bench_leads)`,
     );
@@ -507,6 +490,20 @@ program
   .option('--samples <n>', 'new records looked up', int('--samples', 10, 100_000), 1000)
   .option('--skip-speed', 'only the FEBRL quality part', false)
   .action((o: DuplicatesBenchOpts) => benchDuplicates(o));
+program
+  .command('board')
+  .description('Board on PostgreSQL: board (with and without filters), moving a card, a long timeline')
+  .option(
+    '--leads <n>',
+    'demo leads in the benchmark workspace',
+    int('--leads', 1, MAX_DEMO_LEADS),
+    1_000_000,
+  )
+  .option('--duration <s>', 'seconds per measured run', int('--duration', 1, 120), 10)
+  .option('--warmup <s>', 'seconds of warm-up before each run', int('--warmup', 0, 60), 2)
+  .option('--connections <n>', 'concurrent connections', int('--connections', 1, 100), 1)
+  .option('--activities <n>', 'activities on the timeline lead', int('--activities', 1, 1_000_000), 10_000)
+  .action((o: BoardBenchOpts) => benchBoard(o));
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
