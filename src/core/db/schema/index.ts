@@ -12,3 +12,4 @@ export * from './merges.js';
 export * from './pipelines.js';
 export * from './tenancy.js';
 export * from './work.js';
+export * from './imports.js';
