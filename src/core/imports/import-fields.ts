@@ -47,6 +47,11 @@ const PERSON: Base[] = [
 const LEAD: Base[] = [
   f('id', 'Leadbase ID', 'uuid', { description: 'Matches an existing lead (re-importing an export)' }),
   f('externalId', 'External ID'),
+  f('contactExternalId', 'Contact external ID', 'text', {
+    group: 'contact',
+    description:
+      'Links the lead to the contact with this external id (else matched by email or phone, or created)',
+  }),
   f('title', 'Lead title'),
   f('productInterest', 'Product interest'),
   f('source', 'Source'),
