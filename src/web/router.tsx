@@ -12,6 +12,8 @@ import { DealPage } from './pages/deals/DealPage';
 import { DealsListPage } from './pages/deals/DealsListPage';
 import { DuplicatesPage } from './pages/duplicates/DuplicatesPage';
 import { MergePage } from './pages/duplicates/MergePage';
+import { ImportsPage } from './pages/imports/ImportsPage';
+import { ImportWizardPage } from './pages/imports/ImportWizardPage';
 import { LeadPage } from './pages/leads/LeadPage';
 import { LeadsListPage } from './pages/leads/LeadsListPage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -55,6 +57,9 @@ export const router = createBrowserRouter([
           { path: '/duplicates', element: <Navigate to="/duplicates/contacts" replace /> },
           { path: '/duplicates/:entity', element: <DuplicatesPage /> },
           { path: '/duplicates/:entity/merge', element: <MergePage /> },
+          { path: '/imports', element: <ImportsPage /> },
+          { path: '/imports/new', element: <ImportWizardPage /> },
+          { path: '/imports/:id', element: <ImportWizardPage /> },
           { path: '/settings', element: <Navigate to="/settings/members" replace /> },
           { path: '/settings/members', element: <MembersPage /> },
           { path: '/settings/api-keys', element: <ApiKeysPage /> },

@@ -8,6 +8,7 @@ import {
   IconChecklist,
   IconCopy,
   IconCopyCheck,
+  IconFileImport,
   IconForms,
   IconGauge,
   IconKey,
@@ -34,6 +35,7 @@ const crm: { to: string; label: string; icon: typeof IconUsers; badge?: () => Re
   { to: '/deals', label: 'Deals', icon: IconBriefcase },
   { to: '/tasks', label: 'Tasks', icon: IconChecklist, badge: TasksNavBadge },
   { to: '/duplicates', label: 'Duplicates', icon: IconCopy },
+  { to: '/imports', label: 'Imports', icon: IconFileImport },
   { to: '/workload', label: 'Workload', icon: IconChartBar },
 ];
 const settings = [
