@@ -9,6 +9,7 @@ import { Person } from '../../components/people';
 import { RecordListPage } from '../../components/RecordListPage';
 import { CONTACT_STATUSES } from '../../lib/constants';
 import { formatDate, options } from '../../lib/format';
+import { ImportButton } from '../imports/ImportButton';
 import { ContactForm } from './ContactForm';
 
 const columns: Column<Contact>[] = [
@@ -74,15 +75,18 @@ export function ContactsListPage() {
       columns={columns}
       searchPlaceholder="Search name, email, phone, company…"
       toolbar={
-        <Select
-          aria-label="Status"
-          placeholder="Any status"
-          data={options(CONTACT_STATUSES)}
-          value={status ?? null}
-          onChange={(v) => list.set({ status: v })}
-          clearable
-          w={150}
-        />
+        <>
+          <Select
+            aria-label="Status"
+            placeholder="Any status"
+            data={options(CONTACT_STATUSES)}
+            value={status ?? null}
+            onChange={(v) => list.set({ status: v })}
+            clearable
+            w={150}
+          />
+          <ImportButton entity="contacts" />
+        </>
       }
       emptyIcon={<IconAddressBook size={28} />}
       emptyHint="Contacts are created with leads, or here."

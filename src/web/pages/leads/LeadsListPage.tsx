@@ -15,6 +15,7 @@ import { RecordListPage } from '../../components/RecordListPage';
 import { LEAD_SOURCES, LEAD_STATUSES } from '../../lib/constants';
 import { formatDate, formatMoney, labelize, options } from '../../lib/format';
 import { showApiError } from '../../lib/forms';
+import { ImportButton } from '../imports/ImportButton';
 import { LeadForm } from './LeadForm';
 
 export const leadName = (l: Lead) => l.title || l.productInterest || 'Untitled lead';
@@ -177,6 +178,7 @@ export function LeadsListPage() {
             onChange={(v) => list.set({ owner: v })}
             w={170}
           />
+          <ImportButton entity="leads" />
         </>
       }
       bulkActions={(ids, clear) => <BulkAssign ids={ids} clear={clear} />}
