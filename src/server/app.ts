@@ -23,6 +23,7 @@ import { conversionRoutes } from './routes/conversion.routes.js';
 import { customFieldsRoutes } from './routes/custom-fields.routes.js';
 import { dealsRoutes } from './routes/deals.routes.js';
 import { duplicatesRoutes } from './routes/duplicates.routes.js';
+import { exportsRoutes } from './routes/exports.routes.js';
 import { jobsRoutes } from './routes/jobs.routes.js';
 import { leadsRoutes } from './routes/leads.routes.js';
 import { mergesRoutes } from './routes/merges.routes.js';
@@ -144,6 +145,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   assignmentRoutes(app, opts.db);
   pipelinesRoutes(app, opts.db);
   appointmentsRoutes(app, opts.db);
+  exportsRoutes(app, opts.db);
 
   if (opts.webDir) {
     // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.
