@@ -12,7 +12,7 @@ import {
 export function ImportStatusBadge({ status }: { status: ImportStatus }) {
   return (
     <Badge variant="light" color={STATUS_COLORS[status] ?? 'gray'} data-testid="import-status">
-      {status === 'previewed' ? 'Ready to run' : labelize(status)}
+      {labelize(status)}
     </Badge>
   );
 }

@@ -154,9 +154,10 @@ export function ImportWizardPage() {
           <ImportStatusBadge status={imp.status} />
           <Text size="sm" c="dimmed">
             {imp.fileName ?? imp.origin} · {imp.totalRows.toLocaleString()} rows ·{' '}
-            {formatDateTime(imp.createdAt)} by
+            {formatDateTime(imp.createdAt)}
+            {imp.createdBy ? ' by' : ''}
           </Text>
-          <Person id={imp.createdBy} size="xs" />
+          {imp.createdBy && <Person id={imp.createdBy} size="xs" />}
         </Group>
       )}
       {!id ? (

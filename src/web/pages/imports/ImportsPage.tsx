@@ -56,7 +56,20 @@ const columns: Column<ImportSummary>[] = [
   },
   { key: 'status', label: 'Status', width: 140, render: (i) => <ImportStatusBadge status={i.status} /> },
   { key: 'counts', label: 'Result', from: 'md', width: '30%', render: (i) => <Counts imp={i} /> },
-  { key: 'who', label: 'By', from: 'lg', width: 160, render: (i) => <Person id={i.createdBy} /> },
+  {
+    key: 'who',
+    label: 'By',
+    from: 'lg',
+    width: 160,
+    render: (i) =>
+      i.createdBy ? (
+        <Person id={i.createdBy} />
+      ) : (
+        <Text size="sm" c="dimmed">
+          {i.origin === 'cli' || i.origin.startsWith('legacy:') ? 'Command line' : '—'}
+        </Text>
+      ),
+  },
   {
     key: 'when',
     label: 'When',

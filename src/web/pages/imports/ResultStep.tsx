@@ -113,15 +113,19 @@ function RolledBack({ imp }: { imp: ImportOut }) {
   );
 }
 
+const OUTCOME: Partial<Record<ImportOut['status'], [typeof IconCircleCheck, string]>> = {
+  failed: [IconAlertCircle, 'red'],
+  cancelled: [IconPlayerStop, 'orange'],
+  rolled_back: [IconArrowBackUp, 'grape'],
+};
+
 /** Step 5: what the run did, the error file, and rollback; then the rows with what happened to each. */
 export function ResultStep({ imp, onChange }: { imp: ImportOut; onChange: (imp: ImportOut) => void }) {
   const { canWrite } = usePermissions();
   const r = imp.result ?? { created: 0, updated: 0, skipped: 0, failed: 0 };
   const wrote = r.created + r.updated > 0;
   const canRollback = canWrite && imp.status !== 'rolled_back' && wrote;
-  const Icon =
-    imp.status === 'failed' ? IconAlertCircle : imp.status === 'cancelled' ? IconPlayerStop : IconCircleCheck;
-  const color = imp.status === 'failed' ? 'red' : imp.status === 'cancelled' ? 'orange' : 'teal';
+  const [Icon, color] = OUTCOME[imp.status] ?? [IconCircleCheck, 'teal'];
   return (
     <Stack gap="md" data-testid="result-step">
       <Paper withBorder p="md" radius="md">
