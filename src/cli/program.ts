@@ -3,6 +3,7 @@ import { apiKeyCommand } from './commands/api-key.js';
 import { dbCommand } from './commands/db.js';
 import { demoCommand } from './commands/demo.js';
 import { duplicatesCommand } from './commands/duplicates.js';
+import { exportCommand } from './commands/export.js';
 import { serveCommand } from './commands/serve.js';
 import { userCommand } from './commands/user.js';
 
@@ -20,5 +21,6 @@ export function buildProgram(): Command {
   userCommand(program);
   apiKeyCommand(program);
   duplicatesCommand(program);
+  exportCommand(program);
   return program;
 }
