@@ -7,6 +7,7 @@ import { useInfiniteList } from '../api/hooks';
 import { usePermissions } from '../auth/session';
 import { LIST_ENTITIES, useCustomListColumns } from './CustomFieldListControls';
 import { type Column, DataTable } from './DataTable';
+import { ExportButton } from './ExportButton';
 import { ListPage, SearchBox, type useListState } from './ListPage';
 
 type Props<T extends { id: string }> = {
@@ -65,7 +66,16 @@ export function RecordListPage<T extends { id: string }>(p: Props<T>) {
     <ListPage
       title={p.title}
       description={p.description}
-      actions={canWrite && newButton}
+      actions={
+        <>
+          <ExportButton
+            path={p.path}
+            plural={p.plural}
+            query={{ sort: p.list.sort, q: p.list.q, ...p.filters, ...custom.filters }}
+          />
+          {canWrite && newButton}
+        </>
+      }
       toolbar={
         <>
           <SearchBox value={p.list.q} onChange={(q) => p.list.set({ q })} placeholder={p.searchPlaceholder} />

@@ -21,6 +21,7 @@ import { useSearchParams } from 'react-router-dom';
 import { api } from '../../api/client';
 import { useInfiniteList, useMembers } from '../../api/hooks';
 import { useWorkspace } from '../../auth/session';
+import { ExportButton } from '../../components/ExportButton';
 import { options } from '../../lib/format';
 import { showApiError } from '../../lib/forms';
 import { TaskFormModal } from './TaskFormModal';
@@ -170,6 +171,9 @@ export function TasksPage() {
     <Stack gap="md">
       <Group justify="space-between">
         <Title order={2}>Tasks</Title>
+        <Group gap="xs" ml="auto">
+          <ExportButton path="/tasks" plural="tasks" query={query} />
+        </Group>
         {!readOnly && (
           <Button
             leftSection={<IconPlus size={16} />}
