@@ -376,7 +376,7 @@ describe('readTable: streaming', () => {
       const ok = out.write(
         `${i},Maya${i},Patel${i},maya.${i}@example.com,+1 415 555 ${String(i % 10000).padStart(4, '0')},Patel Homes ${i},San Francisco,"${notes}"\n`,
       );
-      if (!ok) await new Promise((r) => out.once('drain', r));
+      if (!ok) await new Promise<void>((r) => out.once('drain', () => r()));
     }
     out.end();
     await finished(out);
