@@ -4,6 +4,7 @@ import { dbCommand } from './commands/db.js';
 import { demoCommand } from './commands/demo.js';
 import { duplicatesCommand } from './commands/duplicates.js';
 import { exportCommand } from './commands/export.js';
+import { importCommand } from './commands/import.js';
 import { serveCommand } from './commands/serve.js';
 import { userCommand } from './commands/user.js';
 
@@ -22,5 +23,6 @@ export function buildProgram(): Command {
   apiKeyCommand(program);
   duplicatesCommand(program);
   exportCommand(program);
+  importCommand(program);
   return program;
 }

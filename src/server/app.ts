@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -24,6 +25,7 @@ import { customFieldsRoutes } from './routes/custom-fields.routes.js';
 import { dealsRoutes } from './routes/deals.routes.js';
 import { duplicatesRoutes } from './routes/duplicates.routes.js';
 import { exportsRoutes } from './routes/exports.routes.js';
+import { importsRoutes, MAX_IMPORT_BYTES } from './routes/imports.routes.js';
 import { jobsRoutes } from './routes/jobs.routes.js';
 import { leadsRoutes } from './routes/leads.routes.js';
 import { mergesRoutes } from './routes/merges.routes.js';
@@ -96,6 +98,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(fastifyCookie);
+  await app.register(fastifyMultipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 20 } });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -146,6 +149,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   pipelinesRoutes(app, opts.db);
   appointmentsRoutes(app, opts.db);
   exportsRoutes(app, opts.db);
+  importsRoutes(app, opts.db);
 
   if (opts.webDir) {
     // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.

@@ -1,0 +1,156 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import type { Ctx } from '../shared/context.js';
+import type { ImportRow } from './import-stage.js';
+import type { ImportCounts } from './imports.schemas.js';
+
+/**
+ * The preview: a decision for every staged row, set-based (a few statements whatever the size),
+ * before anything is written. Rows with errors were decided at staging. A row that matches an existing
+ * record is an update (upsert, update modes) or a duplicate (create mode: the duplicate policy then
+ * says skip, flag or update); a row that matches nothing is a create (create, upsert) or a skip
+ * (update). A row repeating an earlier row of the file (same person and interest; same contact key)
+ * is a duplicate of that row. Creates get their record id now, so a resumed run writes the same ids.
+ */
+export async function previewImport(db: Db, ctx: Ctx, imp: ImportRow): Promise<ImportCounts> {
+  const ws = ctx.workspaceId;
+  const where = sql`r.workspace_id = ${ws} and r.import_id = ${imp.id}`;
+  await db.execute(sql`update import_rows r set decision = null, reason = null, match_id = null,
+      target_id = null, contact_id = null where ${where} and r.decision is distinct from 'error'`);
+  if (imp.entity === 'leads') await previewLeads(db, ctx, imp, where);
+  else if (imp.entity === 'contacts') await previewContacts(db, ctx, imp, where);
+  return countDecisions(db, ctx, imp.id);
+}
+
+export async function countDecisions(db: Db, ctx: Ctx, importId: string): Promise<ImportCounts> {
+  const res = (await db.execute(sql`select decision, count(*)::int as n
+    from import_rows where workspace_id = ${ctx.workspaceId} and import_id = ${importId} group by decision`)) as unknown as {
+    rows: { decision: string; n: number }[];
+  };
+  const counts: ImportCounts = { create: 0, update: 0, skip: 0, duplicate: 0, error: 0 };
+  for (const r of res.rows) if (r.decision in counts) counts[r.decision as keyof ImportCounts] = Number(r.n);
+  return counts;
+}
+
+/** The existing contact a row's keys point at: by external id, email (any of its emails), phone. */
+const contactMatch = (ws: string, k: SQL) => sql`coalesce(
+    (select c.id from contacts c where c.workspace_id = ${ws} and c.deleted_at is null
+       and c.external_id = ${k}->>'cx'),
+    (select c.id from contacts c where c.workspace_id = ${ws} and c.deleted_at is null
+       and c.match_keys @> array['e:' || (${k}->>'email')] order by c.created_at, c.id limit 1),
+    (select c.id from contacts c where c.workspace_id = ${ws} and c.deleted_at is null
+       and c.match_keys @> array['p:' || (${k}->>'phone')] order by c.created_at, c.id limit 1))`;
+
+async function previewLeads(db: Db, ctx: Ctx, imp: ImportRow, where: SQL) {
+  const ws = ctx.workspaceId;
+  const k = sql`r.values->'k'`;
+  // 1. The person: an existing contact, else the first row of the file with the same key creates one.
+  await db.execute(sql`update import_rows r set contact_id = ${contactMatch(ws, k)}
+    where ${where} and r.decision is null`);
+  await db.execute(sql`with keyed as (
+      select r.row_no, coalesce('x:' || (${k}->>'cx'), 'e:' || (${k}->>'email'), 'p:' || (${k}->>'phone'),
+                                'r:' || r.row_no) as pk
+      from import_rows r where ${where} and r.decision is null and r.contact_id is null),
+    firsts as (select pk, min(row_no) as first_row, leadbase_uuid_v7() as cid from keyed group by pk)
+    update import_rows r set contact_id = f.cid
+    from keyed join firsts f using (pk)
+    where ${where} and r.row_no = keyed.row_no`);
+  // 2. The existing lead the row is about.
+  const interest = sql`lower(coalesce(r.values->'l'->>'product_interest', r.values->'l'->>'title', ''))`;
+  const matchLead =
+    imp.matchOn === 'id'
+      ? sql`(select l.id from leads l where l.workspace_id = ${ws} and l.deleted_at is null and l.id = (${k}->>'id')::uuid)`
+      : imp.matchOn === 'externalId'
+        ? sql`(select l.id from leads l where l.workspace_id = ${ws} and l.deleted_at is null and l.external_id = ${k}->>'x')`
+        : imp.matchOn.startsWith('custom.')
+          ? sql`(select l.id from leads l where l.workspace_id = ${ws} and l.deleted_at is null
+                 and l.custom->>${imp.matchOn.slice(7)} = ${k}->>'cf' order by l.created_at limit 1)`
+          : // email / phone: the person's open lead for the same interest (any open one when the row names none)
+            sql`(select l.id from leads l join stages s on s.workspace_id = l.workspace_id and s.id = l.stage_id
+                 where l.workspace_id = ${ws} and l.deleted_at is null and l.contact_id = r.contact_id
+                   and s.type = 'open'
+                   and (${interest} = '' or lower(coalesce(l.product_interest, l.title, '')) = ${interest})
+                 order by l.created_at desc, l.id desc limit 1)`;
+  await db.execute(
+    sql`update import_rows r set match_id = ${matchLead} where ${where} and r.decision is null`,
+  );
+  // 3. Decisions.
+  const onMatch = imp.mode === 'create' ? 'duplicate' : 'update';
+  await db.execute(sql`update import_rows r set
+      decision = ${onMatch},
+      target_id = r.match_id,
+      reason = ${onMatch === 'duplicate' ? 'matches an existing lead' : 'updates the existing lead'} || ' (' || ${imp.matchOn}::text || ')'
+    where ${where} and r.decision is null and r.match_id is not null`);
+  // A matched lead's contact is the one its row writes (or, flagged, gives a second lead).
+  await db.execute(sql`update import_rows r set contact_id = l.contact_id from leads l
+    where ${where} and r.decision is not null and r.decision <> 'error' and l.workspace_id = ${ws} and l.id = r.match_id`);
+  if (imp.mode === 'update')
+    await db.execute(sql`update import_rows r set decision = 'skip',
+        reason = 'no existing lead matches on ' || ${imp.matchOn}::text
+      where ${where} and r.decision is null`);
+  // A row with nothing to find or create its contact by.
+  await db.execute(sql`update import_rows r set decision = 'error',
+      reason = 'a lead needs a contact: a name, email, phone or company',
+      errors = '[{"field":"contact","reason":"a lead needs a contact: a name, email, phone or company"}]'
+    where ${where} and r.decision is null
+      and not exists (select 1 from contacts c where c.workspace_id = ${ws} and c.id = r.contact_id)
+      and coalesce(r.values->'c'->>'first_name', r.values->'c'->>'last_name', r.values->'c'->>'company_name',
+                   ${k}->>'email', ${k}->>'phone') is null`);
+  // The same person and interest twice in the file: the later rows are duplicates of the first.
+  await db.execute(sql`with ranked as (
+      select r.row_no, first_value(r.row_no) over w as first_row
+      from import_rows r where ${where} and r.decision is null
+      window w as (partition by r.contact_id, ${interest} order by r.row_no))
+    update import_rows r set decision = 'duplicate',
+      reason = 'repeats row ' || ranked.first_row || ' (same person and interest)'
+    from ranked where ${where} and r.row_no = ranked.row_no and ranked.first_row <> ranked.row_no`);
+  await db.execute(sql`with firsts as (
+      select r.contact_id, min(r.row_no) as first_row from import_rows r where ${where} and r.decision is null
+      group by r.contact_id)
+    update import_rows r set decision = 'create', target_id = leadbase_uuid_v7(),
+      reason = case when exists (select 1 from contacts c where c.workspace_id = ${ws} and c.id = r.contact_id)
+        then 'new lead for an existing contact'
+        when f.first_row < r.row_no then 'new lead for the contact of row ' || f.first_row
+        else 'new lead and contact' end
+    from firsts f where ${where} and r.decision is null and f.contact_id = r.contact_id`);
+}
+
+async function previewContacts(db: Db, ctx: Ctx, imp: ImportRow, where: SQL) {
+  const ws = ctx.workspaceId;
+  const k = sql`r.values->'k'`;
+  const live = sql`c.workspace_id = ${ws} and c.deleted_at is null`;
+  const match =
+    imp.matchOn === 'id'
+      ? sql`(select c.id from contacts c where ${live} and c.id = (${k}->>'id')::uuid)`
+      : imp.matchOn === 'externalId'
+        ? sql`(select c.id from contacts c where ${live} and c.external_id = ${k}->>'x')`
+        : imp.matchOn === 'phone'
+          ? sql`(select c.id from contacts c where ${live} and c.match_keys @> array['p:' || (${k}->>'phone')]
+                 order by c.created_at, c.id limit 1)`
+          : imp.matchOn.startsWith('custom.')
+            ? sql`(select c.id from contacts c where ${live} and c.custom->>${imp.matchOn.slice(7)} = ${k}->>'cf'
+                   order by c.created_at limit 1)`
+            : sql`(select c.id from contacts c where ${live} and c.match_keys @> array['e:' || (${k}->>'email')]
+                   order by c.created_at, c.id limit 1)`;
+  await db.execute(sql`update import_rows r set match_id = ${match} where ${where} and r.decision is null`);
+  const onMatch = imp.mode === 'create' ? 'duplicate' : 'update';
+  await db.execute(sql`update import_rows r set decision = ${onMatch}, target_id = r.match_id,
+      reason = ${onMatch === 'duplicate' ? 'matches an existing contact' : 'updates the existing contact'} || ' (' || ${imp.matchOn}::text || ')'
+    where ${where} and r.decision is null and r.match_id is not null`);
+  if (imp.mode === 'update')
+    await db.execute(sql`update import_rows r set decision = 'skip',
+        reason = 'no existing contact matches on ' || ${imp.matchOn}::text
+      where ${where} and r.decision is null`);
+  const key = sql`case ${imp.matchOn} when 'id' then ${k}->>'id' when 'externalId' then ${k}->>'x'
+      when 'phone' then ${k}->>'phone' when 'email' then ${k}->>'email' else ${k}->>'cf' end`;
+  await db.execute(sql`with ranked as (
+      select r.row_no, first_value(r.row_no) over w as first_row
+      from import_rows r where ${where} and r.decision is null and ${key} is not null
+      window w as (partition by ${key} order by r.row_no))
+    update import_rows r set decision = 'duplicate',
+      reason = 'repeats row ' || ranked.first_row || ' (same ' || ${imp.matchOn}::text || ')'
+    from ranked where ${where} and r.row_no = ranked.row_no and ranked.first_row <> ranked.row_no`);
+  await db.execute(sql`update import_rows r set decision = 'create', target_id = leadbase_uuid_v7(),
+      contact_id = null, reason = 'new contact'
+    where ${where} and r.decision is null`);
+}
