@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { databaseFromEnv, openDatabase } from '../core/db/client.js';
+import { resumeInterruptedImports } from '../core/imports/import-run.js';
 import { startJobRecovery } from '../core/jobs/jobs.service.js';
 import { startScoreAging } from '../core/scoring/recompute.service.js';
 import { buildApp } from './app.js';
@@ -25,6 +26,19 @@ export async function serve(opts: { port?: number; host?: string } = {}): Promis
     log: (m) => app.log.warn(m),
   });
   await recovery.first;
+  // Imports a stopped process left running resume from their first row not applied (chunks commit
+  // atomically, so nothing is lost or doubled): at once on PGlite, once stale on PostgreSQL, and
+  // checked every 30 s there (another server may have stopped).
+  const resume = () =>
+    resumeInterruptedImports(handle.db, pglite ? 0 : undefined)
+      .then(
+        (ids) =>
+          ids.length && app.log.warn(`Resuming ${ids.length} interrupted import(s): ${ids.join(', ')}`),
+      )
+      .catch((e) => app.log.error(e, 'resuming imports failed'));
+  await resume();
+  const resumeTimer = pglite ? null : setInterval(resume, 30_000);
+  resumeTimer?.unref();
   // Scores counting activities in a window (or relative dates) age without writes: recomputed every 6 h.
   const stopAging = startScoreAging(handle.db, { log: (m) => app.log.info(m) });
   const port = opts.port ?? Number(process.env.PORT ?? 3000);
@@ -32,6 +46,7 @@ export async function serve(opts: { port?: number; host?: string } = {}): Promis
   const stop = async () => {
     recovery.stop();
     stopAging();
+    if (resumeTimer) clearInterval(resumeTimer);
     await app.close();
     await handle.close();
     process.exit(0);
