@@ -309,10 +309,20 @@ describe('readTable: files it refuses, with a reason naming the row and column',
       })(),
     );
     const e = await failure(readAll(source, 'big.csv'));
-    expect(e.errors[0]!.reason).toBe(
-      'row 2, column Notes: a cell is larger than 1 MB (is a quote left open?)',
-    );
+    expect(e.errors[0]!.reason).toBe('row 2, column Notes: a cell is larger than 1 MB');
     expect(pulled).toBeLessThan(4 * MB);
+  });
+
+  it('says a quote may be left open when a cell swallows the lines after it', async () => {
+    const rows = Array.from({ length: 150_000 }, (_, i) => `C${i},note ${i}`).join('\n');
+    const { reason } = await reasonOf(`Name,Notes\nA,fine\nB,"never closed\n${rows}\n`);
+    expect(reason).toBe('row 2, column Notes: a cell is larger than 1 MB (is a quote left open?)');
+  });
+
+  it('reads UTF-16 (Excel\'s "Unicode text": tab-separated, with a BOM)', async () => {
+    const t = await readAll(streamOf(Buffer.from('\ufeffName\tCity\r\nZoë\tZürich\r\n', 'utf16le')), 'x.txt');
+    expect(t.info).toEqual({ delimiter: '\t', encoding: 'utf-16le', bom: true, lineBreak: 'crlf' });
+    expect([t.headers, t.rows]).toEqual([['Name', 'City'], [['Zoë', 'Zürich']]]);
   });
 
   it('refuses binary junk: NUL bytes, or mostly control characters', async () => {

@@ -87,7 +87,7 @@ async function peek(input: NodeJS.ReadableStream | Readable) {
     head.push(buf(r.value));
     got += head[head.length - 1]!.length;
   }
-  const all = Buffer.concat(head);
+  const all = head.length === 1 ? head[0]! : Buffer.concat(head);
   async function* bytes(): AsyncGenerator<Buffer> {
     let finished = ended;
     try {
@@ -129,12 +129,12 @@ class Shaper {
     return this.limit * Math.max(2, this.rawLen + 1);
   }
   /** A cell of the row being read (`raw`, maybe incomplete) over the limit. */
-  checkCells(raw: RawRow, quoted = false): void {
+  checkCells(raw: RawRow, hint?: (cell: string) => boolean): void {
     for (let i = 0; i < raw.length; i++) {
       const v = raw[i];
       if (v && v.length * 3 > this.limit && Buffer.byteLength(v) > this.limit)
         throw problem(
-          `${this.where()}, column ${this.column(i)}: a cell is larger than ${size(this.limit)}${quoted ? ' (is a quote left open?)' : ''}`,
+          `${this.where()}, column ${this.column(i)}: a cell is larger than ${size(this.limit)}${hint?.(v) ? ' (is a quote left open?)' : ''}`,
         );
     }
   }
@@ -354,7 +354,8 @@ async function* csvRows(text: AsyncIterable<string>, delimiter: string, newline:
     if (r.data.length) yield r.data as RawRow[];
     if (pending.length * 3 > shaper.limit) {
       const partial = (parse(pending, true).data[0] ?? []) as RawRow;
-      shaper.checkCells(partial, pending.startsWith('"') || pending.includes(`${delimiter}"`));
+      // A cell running over lines and delimiters is more likely an unclosed quote than a huge note.
+      shaper.checkCells(partial, (v) => v.includes(newline) && v.includes(delimiter));
       if (Buffer.byteLength(pending) > shaper.rowLimit())
         throw problem(`${shaper.where()} is larger than ${size(shaper.rowLimit())}`);
     }
