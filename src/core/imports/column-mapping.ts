@@ -73,7 +73,8 @@ const COMMON: Record<string, string> = {
     'do not contact|do not call|dnc|email opt out|do not email|opted out|unsubscribed|has opted out of email|opt out',
   optInAt: 'opted in at|opt in date|opt-in date|opted in|consent date|subscribed at|subscription date',
   domain: 'domain|company domain|company domain name|website domain|email domain',
-  website: 'website|web site|url|homepage|home page|web|site|company website|organization - website',
+  website:
+    'website|website url|web site|url|homepage|home page|web|site|company website|organization - website',
   accountType: 'account type|type|company type|organization type|relationship',
   industry: 'industry|sector|vertical',
   companySize: 'company size|employees|number of employees|employee count|size|headcount|no of employees',

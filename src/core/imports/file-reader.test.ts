@@ -109,6 +109,11 @@ describe('readTable: CSV', () => {
     expect(t.rows.map((r) => Number(r[0]))).toEqual(Array.from({ length: 4500 }, (_, i) => i + 1));
   });
 
+  it('takes the delimiter from Excel\'s "sep=" first line and skips that line', async () => {
+    const t = await readAll(streamOf('sep=;\r\nName;Notes\r\nAnn;"a, b"\r\n', 3), 'x.csv');
+    expect([t.info.delimiter, t.headers, t.rows]).toEqual([';', ['Name', 'Notes'], [['Ann', 'a, b']]]);
+  });
+
   it('decodes across chunk boundaries (a multi-byte character split between chunks)', async () => {
     const text = `name,city\n${'Zoë,Zürich\n'.repeat(5000)}`;
     const t = await readAll(streamOf(text, 7), 'x.csv');

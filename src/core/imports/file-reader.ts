@@ -269,10 +269,13 @@ async function readCsv(src: Peeked, shaper: Shaper, batchSize: number, ext: stri
   const label = encoding === 'latin1' ? 'windows-1252' : encoding;
   const text = new TextDecoder(label).decode(s);
   const newline = guessNewline(text);
-  const delimiter = guessDelimiter(text, newline, src.complete, ext);
+  // Excel's "sep=;" first line names the delimiter.
+  const sep = /^sep=([^\r\n])(\r\n|\n|\r)/i.exec(text);
+  const delimiter = sep ? sep[1]! : guessDelimiter(text, newline, src.complete, ext);
   const lineBreak = newline === '\r\n' ? 'crlf' : newline === '\r' ? 'cr' : 'lf';
   const info = { delimiter, encoding, bom, lineBreak };
-  const rows = csvRows(decode(src.bytes(), label, encoding === 'utf-8', shaper), delimiter, newline, shaper);
+  const decoded = decode(src.bytes(), label, encoding === 'utf-8', shaper);
+  const rows = csvRows(sep ? dropFirstLine(decoded) : decoded, delimiter, newline, shaper);
   return assemble('csv', info, rows, shaper, batchSize);
 }
 
@@ -305,6 +308,17 @@ async function* decode(bytes: AsyncIterable<Buffer>, label: string, fatal: boole
   }
   const t = run();
   if (t) yield t;
+}
+
+async function* dropFirstLine(text: AsyncIterable<string>) {
+  let head: string | null = '';
+  for await (const t of text) {
+    if (head === null) yield t;
+    else if (/[\r\n]/.test((head += t))) {
+      yield head.replace(/^[^\r\n]*(\r\n|\n|\r)/, '');
+      head = null;
+    }
+  }
 }
 
 /** papaparse's own guess: the line break that most lines (quoted text aside) end with. */
