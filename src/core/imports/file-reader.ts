@@ -313,8 +313,12 @@ async function* decode(bytes: AsyncIterable<Buffer>, label: string, fatal: boole
 async function* dropFirstLine(text: AsyncIterable<string>) {
   let head: string | null = '';
   for await (const t of text) {
-    if (head === null) yield t;
-    else if (/[\r\n]/.test((head += t))) {
+    if (head === null) {
+      yield t;
+      continue;
+    }
+    head += t;
+    if (/[\r\n]/.test(head)) {
       yield head.replace(/^[^\r\n]*(\r\n|\n|\r)/, '');
       head = null;
     }
