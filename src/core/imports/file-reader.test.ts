@@ -379,7 +379,8 @@ describe('readTable: streaming', () => {
     const first = await it.next();
     expect(first.value).toHaveLength(1000);
     expect(pulled).toBeLessThan(1 * MB); // of 20 MB
-    await it.return?.();
+    await it.return?.(); // a consumer that stops early closes the source
+    expect(source.destroyed).toBe(true);
   });
 
   it('streams a 200,000-row file (60 MB) with bounded memory', async () => {
