@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { copyRows } from '../db/copy.js';
 import { importRows, imports, importTemplates } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
@@ -144,20 +145,24 @@ export async function stageImport(db: Db, ctx: Ctx, input: StageInput): Promise<
     const stage = async (batch: Cells[]) => {
       for (let i = 0; i < batch.length; i += STAGE_BATCH) {
         const part = batch.slice(i, i + STAGE_BATCH);
-        await db.insert(importRows).values(
+        await copyRows(
+          db,
+          'import_rows',
+          ['workspace_id', 'import_id', 'row_no', 'raw', 'values', 'errors', 'decision', 'reason'],
           part.map((cells) => {
             const r = read(cells);
             rowNo += 1;
-            return {
-              workspaceId: ctx.workspaceId,
-              importId: id,
-              rowNo,
-              raw: cells,
-              values: r.values,
-              errors: r.errors.length ? r.errors : null,
-              decision: r.errors.length ? ('error' as const) : null,
-              reason: r.errors.length ? r.errors.map((e) => `${e.field}: ${e.reason}`).join('; ') : null,
-            };
+            const bad = r.errors.length > 0;
+            return [
+              ctx.workspaceId,
+              id,
+              String(rowNo),
+              JSON.stringify(cells),
+              r.values ? JSON.stringify(r.values) : null,
+              bad ? JSON.stringify(r.errors) : null,
+              bad ? 'error' : null,
+              bad ? r.errors.map((e) => `${e.field}: ${e.reason}`).join('; ') : null,
+            ];
           }),
         );
       }
