@@ -44,8 +44,15 @@ function Why({ row }: { row: ImportRowOut }) {
   );
 }
 
+/** The record the row wrote (after the run) or matched (the preview's match); none once rolled back and deleted. */
 function RecordLink({ imp, row }: { imp: ImportOut; row: ImportRowOut }) {
-  const id = row.targetId ?? row.matchId;
+  const created = row.decision === 'create' || row.decision === 'duplicate';
+  const id =
+    row.applied && row.targetId
+      ? imp.status === 'rolled_back' && created
+        ? null
+        : row.targetId
+      : row.matchId;
   if (!id)
     return (
       <Text size="sm" c="dimmed">
@@ -53,7 +60,7 @@ function RecordLink({ imp, row }: { imp: ImportOut; row: ImportRowOut }) {
       </Text>
     );
   const href = recordHref(imp.entity, id);
-  const label = row.targetId && row.applied ? 'Open' : 'Match';
+  const label = row.applied ? 'Open' : 'Match';
   return href ? (
     <Anchor component={Link} to={href} size="sm">
       {label}

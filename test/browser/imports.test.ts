@@ -1,0 +1,172 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Api,
+  hidden,
+  signedUpPage,
+  skipBrowser,
+  startWeb,
+  visible,
+  type WebHarness,
+} from './browser.js';
+
+const CSV = [
+  'First Name,Last Name,E-mail,Phone,Company,Lead Source',
+  'Imogen,Importwell,imogen@importwell.example,+44 20 7946 0101,Importwell Ltd,trade show',
+  'Rupert,Rowland,rupert@rowland.example,+44 20 7946 0102,Rowland & Sons,trade show',
+  'Bad,Address,not-an-email,+44 20 7946 0103,Broken Inc,trade show',
+  'Cora,Columns,cora@columns.example,+44 20 7946 0104,Columns Co,trade show',
+].join('\r\n');
+
+const SHOTS = {
+  mapping: '/tmp/leadbase-import-mapping.png',
+  preview: '/tmp/leadbase-import-preview.png',
+  result: '/tmp/leadbase-import-result.png',
+};
+
+const IMPORTED = ['Imogen Importwell', 'Rupert Rowland', 'Cora Columns'];
+
+/** The Select of a source column in the mapping table (its input shows the chosen field's label). */
+const mappingInput = (page: Page, header: string) =>
+  page
+    .locator(`[data-testid="mapping-row"][data-header="${header}"]`)
+    .getByLabel(`Import ${header} as`, { exact: true });
+
+describe.skipIf(skipBrowser)(
+  'import wizard: upload, map, preview, run, error file, roll back (Chromium)',
+  () => {
+    let web: WebHarness;
+    let page: Page;
+    let api: Api;
+    let dir: string;
+
+    beforeAll(async () => {
+      web = await startWeb();
+      ({ page, api } = await signedUpPage(web, {
+        email: 'imports.owner@example.com',
+        name: 'Ines Import',
+        workspaceName: 'Imports Co',
+      }));
+      dir = mkdtempSync(join(tmpdir(), 'leadbase-import-'));
+    });
+    afterAll(async () => {
+      await web?.close();
+    });
+
+    it('refuses an empty file on the file input and writes nothing', async () => {
+      const empty = join(dir, 'empty.csv');
+      writeFileSync(empty, '');
+      await page.goto('/imports/new?entity=leads');
+      await page.getByTestId('upload-step').locator('input[type="file"]').setInputFiles(empty);
+      await page.getByRole('button', { name: 'Upload and map columns' }).click();
+      await visible(page.getByTestId('upload-step').getByText(/empty/i));
+      expect((await api('get', '/api/v1/imports')).data).toHaveLength(0);
+    });
+
+    it('imports 3 of 4 leads, gives the bad row in the error file, and rolls the import back', async () => {
+      const file = join(dir, 'trade-show-leads.csv');
+      writeFileSync(file, CSV);
+
+      // The leads list offers Import, which opens the wizard for leads.
+      await page.goto('/leads');
+      await page.getByRole('link', { name: 'Import', exact: true }).click();
+      await page.waitForURL(/\/imports\/new\?entity=leads$/);
+      const upload = page.getByTestId('upload-step');
+      await upload.locator('input[type="file"]').setInputFiles(file);
+      await upload.getByRole('button', { name: 'Upload and map columns' }).click();
+
+      // Mapping: every column suggested from its header, with samples.
+      await visible(page.getByTestId('mapping-step'));
+      await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/);
+      const importId = page.url().split('/').pop()!;
+      expect(await mappingInput(page, 'First Name').inputValue()).toBe('First name');
+      expect(await mappingInput(page, 'Last Name').inputValue()).toBe('Last name');
+      expect(await mappingInput(page, 'E-mail').inputValue()).toBe('Email');
+      expect(await mappingInput(page, 'Phone').inputValue()).toBe('Phone');
+      expect(await mappingInput(page, 'Company').inputValue()).toBe('Company');
+      expect(await mappingInput(page, 'Lead Source').inputValue()).toBe('Source');
+      const emailRow = page.locator('[data-testid="mapping-row"][data-header="E-mail"]');
+      await visible(emailRow.getByText('imogen@importwell.example'));
+      await page.screenshot({ path: SHOTS.mapping, fullPage: true });
+
+      // Preview: 3 create and 1 error, with the reason on the bad row.
+      await page.getByTestId('mapping-step').getByRole('button', { name: 'Preview' }).click();
+      const preview = page.getByTestId('preview-step');
+      await visible(preview);
+      await visible(preview.getByTestId('count-create').getByText('3 create'));
+      await visible(preview.getByTestId('count-error').getByText('1 error'));
+      await page.screenshot({ path: SHOTS.preview, fullPage: true });
+      // Nothing written yet: no row links a record (nothing matched either).
+      await visible(preview.locator('[data-testid="import-row"][data-row="4"]'));
+      expect(await preview.getByTestId('import-row').count()).toBe(4);
+      expect(await preview.getByTestId('import-rows-table').getByRole('link').count()).toBe(0);
+      await preview.getByText(/^Error \(1\)$/).click();
+      const bad = preview.locator('[data-testid="import-row"][data-decision="error"]');
+      await visible(bad.getByText('not-an-email'));
+      expect(await preview.getByTestId('import-row').count()).toBe(1);
+      expect(await bad.innerText()).toMatch(/email/i);
+
+      // Run: the wizard follows the run to its result.
+      await preview.getByRole('button', { name: 'Import 3 rows' }).click();
+      const result = page.getByTestId('result-step');
+      await visible(result, 30_000);
+      await visible(result.getByTestId('result-created').getByText('3', { exact: true }));
+      await visible(result.getByTestId('result-failed').getByText('1', { exact: true }));
+      await page.screenshot({ path: SHOTS.result, fullPage: true });
+      // Each created row links its lead.
+      const opened = result.getByTestId('import-rows-table').getByRole('link', { name: 'Open', exact: true });
+      await visible(opened);
+      expect(await opened.count()).toBe(3);
+
+      // The error file: the original row and the reason.
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        result.getByRole('link', { name: 'Download error file' }).click(),
+      ]);
+      const errors = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '');
+      const lines = errors.trim().split(/\r?\n/);
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toBe('First Name,Last Name,E-mail,Phone,Company,Lead Source,Import error,Row');
+      expect(lines[1]).toContain('Bad,Address,not-an-email');
+      expect(lines[1]).toMatch(/email/i);
+      expect(lines[1]).toMatch(/,3$/);
+
+      // The leads list shows the three.
+      await page.goto('/leads');
+      const table = page.getByTestId('leads-table');
+      for (const name of IMPORTED) await visible(table.getByText(name));
+      expect(await table.getByText('Bad Address').count()).toBe(0);
+
+      // History lists the import; its page offers rollback.
+      await page.goto('/imports');
+      await page.getByTestId('imports-table').getByRole('link', { name: 'trade-show-leads.csv' }).click();
+      await page.waitForURL(`**/imports/${importId}`);
+      await page.getByRole('button', { name: 'Roll back' }).click();
+      const modal = page.getByRole('dialog', { name: 'Roll back this import?' });
+      await visible(modal.getByText('Also undo records changed since the import'));
+      await modal.getByRole('button', { name: 'Roll back' }).click();
+      await hidden(modal);
+      await visible(page.getByTestId('import-status').getByText('Rolled back'));
+      const imp = await api('get', `/api/v1/imports/${importId}`);
+      expect(imp.status).toBe('rolled_back');
+      expect(imp.result).toMatchObject({
+        created: 3,
+        failed: 1,
+        rolledBack: { conflicts: 0, forced: false },
+      });
+      // The three leads (and the contacts the import created for them) are gone.
+      expect(imp.result.rolledBack.deleted).toBeGreaterThanOrEqual(3);
+      await visible(
+        page.getByTestId('rollback-result').getByText(`${imp.result.rolledBack.deleted} records deleted`),
+      );
+
+      await page.goto('/leads');
+      await visible(page.getByText('No leads yet'));
+      for (const name of IMPORTED) expect(await page.getByText(name).count()).toBe(0);
+      expect((await api('get', '/api/v1/leads')).data).toHaveLength(0);
+    });
+  },
+);
