@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import type { Ctx } from '../shared/context.js';
 import type { ImportRow } from './import-stage.js';
 import type { ImportCounts } from './imports.schemas.js';
+import { previewMore } from './preview-more.js';
 
 /**
  * The preview: a decision for every staged row, set-based (a few statements whatever the size),
@@ -19,6 +20,7 @@ export async function previewImport(db: Db, ctx: Ctx, imp: ImportRow): Promise<I
       target_id = null, contact_id = null where ${where} and r.decision is distinct from 'error'`);
   if (imp.entity === 'leads') await previewLeads(db, ctx, imp, where);
   else if (imp.entity === 'contacts') await previewContacts(db, ctx, imp, where);
+  else await previewMore(db, ctx, imp, where);
   return countDecisions(db, ctx, imp.id);
 }
 

@@ -4,6 +4,7 @@ import { imports } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { rowsOf } from './apply-shared.js';
+import { deleteMore, keepMore, undoMore } from './rollback-more.js';
 
 const LOGGED = sql`('call', 'email', 'meeting', 'note', 'sms')`;
 const columnsCache = new Map<string, string[]>();
@@ -82,6 +83,7 @@ export async function rollbackImport(
       from import_changes ch
         left join contacts t on t.workspace_id = ${ws} and t.id = ch.record_id
       where ${ch} and ch.entity = 'contacts'`);
+    await undoMore(tx, ws, id);
     const conflicts = rowsOf<{ n: number }>(
       await tx.execute(sql`select count(*)::int as n from import_undo where conflict`),
     )[0]!.n;
@@ -90,6 +92,7 @@ export async function rollbackImport(
     await tx.execute(sql`delete from import_undo u where u.entity = 'contacts' and u.action = 'created'
       and exists (select 1 from leads l where l.workspace_id = ${ws} and l.contact_id = u.record_id
         and not exists (select 1 from import_undo x where x.entity = 'leads' and x.action = 'created' and x.record_id = l.id))`);
+    await keepMore(tx, ws, id);
 
     const gone = (entity: string) =>
       sql`(select record_id from import_undo where entity = ${entity} and action = 'created')`;
@@ -129,10 +132,11 @@ export async function rollbackImport(
         sql`delete from contacts where workspace_id = ${ws} and id in ${gone('contacts')} returning id`,
       ),
     ).length;
+    const deletedMore = await deleteMore(tx, ctx);
 
     // Updated records: back to their before-images, every column.
     let restored = 0;
-    for (const table of ['leads', 'contacts']) {
+    for (const table of ['leads', 'contacts', 'accounts', 'deals']) {
       const cols = await writableColumns(tx, table);
       const res = rowsOf<{ id: string }>(
         await tx.execute(sql`update ${sql.raw(table)} t set ${sql.raw(cols.map((c) => `${c} = (b.p).${c}`).join(', '))}
@@ -154,14 +158,15 @@ export async function rollbackImport(
           and h.id in (select distinct on (x.lead_id) x.id from lead_stage_history x
             where x.workspace_id = ${ws} and x.lead_id in (select lead_id from undone)
               and x.entered_at < ${imp.startedAt} order by x.lead_id, x.entered_at desc)`);
-    await tx.execute(
-      sql`delete from activities where workspace_id = ${ws} and metadata->>'importId' = ${id}`,
-    );
+    // (Activities an activities import created are records of their own: deleteMore undid them, or they stay.)
+    await tx.execute(sql`delete from activities a where a.workspace_id = ${ws} and a.metadata->>'importId' = ${id}
+      and not exists (select 1 from import_changes ch where ${ch} and ch.entity = 'activities' and ch.record_id = a.id)`);
 
     await tx.execute(sql`insert into audit_entries (workspace_id, id, actor_user_id, actor_api_key_id, action, entity, entity_id, after, request_id)
       select ${ws}, leadbase_uuid_v7(), ${ctx.userId}, ${ctx.apiKeyId ?? null},
         case when u.action = 'created' then 'delete' else 'restore' end,
-        case u.entity when 'leads' then 'lead' else 'contact' end, u.record_id,
+        case u.entity when 'leads' then 'lead' when 'contacts' then 'contact' when 'accounts' then 'account'
+          when 'deals' then 'deal' else 'activity' end, u.record_id,
         jsonb_build_object('importId', ${id}::text, 'rollback', true), ${ctx.requestId ?? null}
       from import_undo u`);
     await tx.execute(sql`delete from import_changes ch using import_undo u
@@ -170,7 +175,7 @@ export async function rollbackImport(
       await tx.execute(sql`select count(*)::int as n from import_changes ch where ${ch}`),
     )[0]!.n;
     const result: RollbackResult = {
-      deleted: deletedLeads + deletedContacts,
+      deleted: deletedLeads + deletedContacts + deletedMore,
       restored,
       conflicts: left,
       forced: force,

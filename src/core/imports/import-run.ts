@@ -4,7 +4,10 @@ import { imports } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
 import { systemCtx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
+import { applyAccountsChunk } from './apply-accounts.js';
+import { applyActivitiesChunk } from './apply-activities.js';
 import { applyContactsChunk } from './apply-contacts.js';
+import { applyDealsChunk } from './apply-deals.js';
 import { applyLeadsChunk } from './apply-leads.js';
 import { type ApplyCtx, type ApplyResult, rowsOf } from './apply-shared.js';
 import { loadImportRefs, stageOf } from './import-refs.js';
@@ -20,6 +23,9 @@ type Totals = { created: number; updated: number; skipped: number; failed: numbe
 const APPLY: Partial<Record<ImportRow['entity'], (tx: Db, ctx: Ctx, a: ApplyCtx) => Promise<ApplyResult>>> = {
   leads: applyLeadsChunk,
   contacts: applyContactsChunk,
+  accounts: applyAccountsChunk,
+  deals: applyDealsChunk,
+  activities: applyActivitiesChunk,
 };
 
 async function load(db: Db, ctx: Ctx, id: string): Promise<ImportRow> {

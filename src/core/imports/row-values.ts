@@ -21,6 +21,7 @@ import {
 import { staticFields } from './import-fields.js';
 import { type ImportRefs, memberOf, pipelineOf, stageOf } from './import-refs.js';
 import type { ImportEntity } from './imports.schemas.js';
+import { moreValues } from './row-values-more.js';
 
 export type RowError = { field: string; reason: string };
 /** A row read: the values to write (see LeadValues / ContactValues) or the reasons it cannot be. */
@@ -144,7 +145,7 @@ export function rowReader(s: ReaderSettings, refs: ImportRefs): (cells: (string 
         ? leadValues(typed, custom, cCustom, refs, fail)
         : s.entity === 'contacts'
           ? contactValues(typed, custom, refs, fail)
-          : null;
+          : moreValues(s.entity, s.matchOn, typed, custom, refs, fail);
     if (out && errors.length === 0) {
       const k = out.k as RowKeys;
       if (s.matchOn.startsWith('custom.')) {
