@@ -106,6 +106,7 @@ describe.skipIf(skipBrowser)(
       await preview.getByText(/^Error \(1\)$/).click();
       const bad = preview.locator('[data-testid="import-row"][data-decision="error"]');
       await visible(bad.getByText('not-an-email'));
+      await hidden(preview.locator('[data-testid="import-row"][data-decision="create"]'));
       expect(await preview.getByTestId('import-row').count()).toBe(1);
       expect(await bad.innerText()).toMatch(/email/i);
 
@@ -167,6 +168,95 @@ describe.skipIf(skipBrowser)(
       await visible(page.getByText('No leads yet'));
       for (const name of IMPORTED) expect(await page.getByText(name).count()).toBe(0);
       expect((await api('get', '/api/v1/leads')).data).toHaveLength(0);
+    });
+
+    it('edits the mapping and settings, saves them as a template, updates a matched lead and restores it on rollback', async () => {
+      const existing = await api('post', '/api/v1/leads', {
+        firstName: 'Imogen',
+        lastName: 'Importwell',
+        email: 'imogen@importwell.example',
+        company: 'Old Name Ltd',
+        source: 'referral',
+      });
+      const file = join(dir, 'second-list.csv');
+      writeFileSync(file, CSV.replace('Importwell Ltd', 'Importwell Group'));
+      await page.goto('/imports');
+      await page.getByRole('link', { name: 'New import' }).click();
+      await page.getByTestId('upload-step').locator('input[type="file"]').setInputFiles(file);
+      await page.getByRole('button', { name: 'Upload and map columns' }).click();
+      const mapping = page.getByTestId('mapping-step');
+      await visible(mapping);
+
+      // A field taken twice is flagged and blocks the preview until one column lets go of it.
+      await mappingInput(page, 'Company').click();
+      await page.getByRole('option', { name: 'Email', exact: true }).click();
+      await visible(mapping.getByText('A field is mapped twice'));
+      expect(await mapping.getByRole('button', { name: 'Preview' }).isDisabled()).toBe(true);
+      await mappingInput(page, 'Company').click();
+      await page.getByRole('option', { name: 'Company', exact: true }).click();
+      await hidden(mapping.getByText('A field is mapped twice'));
+
+      // The file's source is ignored; every row gets "webinar"; a matched lead is updated.
+      await mappingInput(page, 'Lead Source').click();
+      await page.getByRole('option', { name: "Don't import" }).click();
+      await mapping.getByRole('button', { name: 'Add a default' }).click();
+      expect(await mapping.getByLabel('Default field').inputValue()).toBe('Source');
+      await mapping.getByLabel('Default value').fill('webinar');
+      await mapping.getByRole('radio', { name: 'Create or update' }).check();
+
+      await mapping.getByRole('button', { name: 'Save as template' }).click();
+      await page.getByLabel('Template name').fill('Trade show list');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await visible(page.getByText('Template “Trade show list” saved'));
+      const [template] = (await api('get', '/api/v1/import-templates?entity=leads')).data;
+      expect(template).toMatchObject({
+        name: 'Trade show list',
+        mode: 'upsert',
+        options: { defaults: { source: 'webinar' } },
+      });
+      expect(template.mapping['Lead Source']).toBeNull();
+
+      await mapping.getByRole('button', { name: 'Preview' }).click();
+      const preview = page.getByTestId('preview-step');
+      await visible(preview.getByTestId('count-update').getByText('1 update'));
+      await visible(preview.getByTestId('count-create').getByText('2 create'));
+      await visible(preview.getByTestId('count-error').getByText('1 error'));
+      const updated = preview.locator('[data-testid="import-row"][data-decision="update"]');
+      await visible(updated.getByText(/updates the existing lead/));
+      expect(await updated.getByRole('link', { name: 'Match' }).getAttribute('href')).toBe(
+        `/leads/${existing.id}`,
+      );
+
+      await preview.getByRole('button', { name: 'Import 3 rows' }).click();
+      const result = page.getByTestId('result-step');
+      await visible(result.getByTestId('result-updated').getByText('1', { exact: true }), 30_000);
+      await visible(result.getByTestId('result-created').getByText('2', { exact: true }));
+      const after = await api('get', `/api/v1/leads/${existing.id}`);
+      expect(after.company).toBe('Importwell Group');
+      const leads = (await api('get', '/api/v1/leads?q=rowland')).data;
+      expect(leads[0]).toMatchObject({ name: 'Rupert Rowland', source: 'webinar' });
+
+      // Rollback deletes the two created and restores the updated lead as it was.
+      await result.getByRole('button', { name: 'Roll back' }).click();
+      const modal = page.getByRole('dialog', { name: 'Roll back this import?' });
+      await modal.getByRole('button', { name: 'Roll back' }).click();
+      await visible(page.getByTestId('rollback-result'));
+      const restored = await api('get', `/api/v1/leads/${existing.id}`);
+      expect(restored).toMatchObject({ company: 'Old Name Ltd', source: 'referral' });
+      expect((await api('get', '/api/v1/leads')).data.map((l: { id: string }) => l.id)).toEqual([
+        existing.id,
+      ]);
+
+      // The template starts the next import with its mapping and settings.
+      await page.goto('/imports/new');
+      await page.getByRole('combobox', { name: 'Saved template' }).click();
+      await page.getByRole('option', { name: 'Trade show list' }).click();
+      await page.getByTestId('upload-step').locator('input[type="file"]').setInputFiles(file);
+      await page.getByRole('button', { name: 'Upload and map columns' }).click();
+      await visible(page.getByTestId('mapping-step'));
+      expect(await mappingInput(page, 'Lead Source').inputValue()).toBe("Don't import");
+      expect(await page.getByRole('radio', { name: 'Create or update' }).isChecked()).toBe(true);
+      expect(await page.getByLabel('Default value').inputValue()).toBe('webinar');
     });
   },
 );

@@ -81,7 +81,9 @@ export function ImportRowsTable({ imp }: { imp: ImportOut }) {
   // A new preview or a run changes the rows' decisions and links: refetch then.
   const version = `${imp.status}:${imp.previewedAt ?? ''}:${imp.finishedAt ?? ''}:${imp.rolledBackAt ?? ''}`;
   const q = useImportRows(imp.id, decision, version);
-  const rows = q.data?.pages.flatMap((p) => p.data) ?? [];
+  const loaded = q.data?.pages.flatMap((p) => p.data) ?? [];
+  // While another filter's rows load, the rows already here that match it stand in for them.
+  const rows = q.isPlaceholderData && decision ? loaded.filter((r) => r.decision === decision) : loaded;
   const counts = imp.preview.counts;
   const headers = imp.headers;
   return (
