@@ -386,4 +386,118 @@ describe.each(DB_KINDS)('imports of accounts, deals and activities on %s', (kind
     expect(await rollback(r.body.id)).toEqual({ deleted: 2, restored: 0, conflicts: 0, forced: false });
     expect(await checksums(t, s.workspaceId)).toEqual(before);
   });
+  it('accounts: custom.<key> match, flagged duplicates, an account in use stays even forced', async () => {
+    const f = await c.post('/api/v1/custom-fields', {
+      entity: 'account',
+      key: 'erp_no',
+      label: 'ERP number',
+      type: 'text',
+    });
+    expect(f.status, JSON.stringify(f.body)).toBe(201);
+    const wayne = (await c.post('/api/v1/accounts', { name: 'Wayne', customFields: { erp_no: 'E-1' } })).body;
+    const file =
+      'ERP number,Account name,Industry\r\nE-1,Wayne Enterprises,Defense\r\nE-2,Stark,Energy\r\nE-2,Stark Again,\r\n';
+    const r = await upload(
+      { entity: 'accounts', matchOn: 'custom.erp_no', duplicatePolicy: 'flag' },
+      'erp.csv',
+      file,
+    );
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.mapping['ERP number']).toBe('custom.erp_no');
+    expect(r.body.preview.counts).toEqual({ create: 1, update: 0, skip: 0, duplicate: 2, error: 0 });
+    const rows = await decisions(r.body.id);
+    expect(rows[0]!.reason).toBe('matches an existing account (custom.erp_no)');
+    expect(rows[2]!.reason).toBe('repeats row 2 (same account)');
+    const done = await runToEnd(r.body.id);
+    // The flagged duplicate is created beside its match and paired with it; the in-file repeat is skipped.
+    expect(done.result).toMatchObject({ created: 2, updated: 0, skipped: 1, failed: 0 });
+    const flagged = (await c.get(`/api/v1/accounts/${rows[0]!.targetId}`)).body;
+    expect(flagged).toMatchObject({
+      name: 'Wayne Enterprises',
+      industry: 'Defense',
+      customFields: { erp_no: 'E-1' },
+    });
+    expect(flagged.id).not.toBe(wayne.id);
+    const pair = await query<{ n: number }>(
+      t,
+      `select count(*)::int as n from duplicate_candidates where workspace_id = '${s.workspaceId}' and entity = 'account'
+        and '${wayne.id}' in (record_a, record_b) and '${flagged.id}' in (record_a, record_b)`,
+    );
+    expect(pair[0]!.n).toBe(1);
+    // Someone files a contact under the new Stark account: rolling back keeps Stark, even forced.
+    const stark = rows[1]!.targetId!;
+    expect((await c.post('/api/v1/contacts', { firstName: 'Tony', accountId: stark })).status).toBe(201);
+    expect(await rollback(r.body.id, true)).toEqual({ deleted: 1, restored: 0, conflicts: 1, forced: true });
+    expect((await c.get(`/api/v1/accounts/${stark}`)).status).toBe(200);
+    expect((await c.get(`/api/v1/accounts/${flagged.id}`)).status).toBe(404);
+    expect(
+      (
+        await query<{ n: number }>(
+          t,
+          `select count(*)::int as n from duplicate_candidates where '${flagged.id}' in (record_a, record_b)`,
+        )
+      )[0]!.n,
+    ).toBe(0);
+  });
+
+  it('an exported accounts and deals file re-imports to the same records (match on id)', async () => {
+    const strip = (x: Record<string, unknown>) => {
+      const { version: _v, updatedAt: _u, ...rest } = x;
+      return rest;
+    };
+    const acct = (
+      await c.post('/api/v1/accounts', {
+        name: 'Round Trip Ltd',
+        domain: 'roundtrip.example',
+        website: 'https://roundtrip.example/',
+        accountType: 'partner',
+        annualRevenue: '-15.50',
+        address: { city: 'Leeds', country: 'GB' },
+        ownerId: s.userId,
+        externalId: 'RT-1',
+      })
+    ).body;
+    const contact = (await c.post('/api/v1/contacts', { firstName: 'Ro', email: 'ro@roundtrip.example' }))
+      .body;
+    const deal = (
+      await c.post('/api/v1/deals', {
+        name: '=Formula deal',
+        accountId: acct.id,
+        primaryContactId: contact.id,
+        amount: '99.99',
+        currency: 'GBP',
+        closeDate: '2026-01-15',
+        forecastCategory: 'commit',
+        externalId: 'RTD-1',
+      })
+    ).body;
+    for (const [resource, id, wanted] of [
+      ['accounts', acct.id, acct],
+      ['deals', deal.id, deal],
+    ] as const) {
+      const exp = await t.call({
+        method: 'GET',
+        url: `/api/v1/${resource}/export?format=csv&externalId=${wanted.externalId}`,
+        headers: s.auth,
+      });
+      expect(exp.status).toBe(200);
+      const r = await upload(
+        { entity: resource, mode: 'upsert', matchOn: 'id' },
+        `${resource}.csv`,
+        String(exp.body),
+      );
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      expect(r.body.preview.counts, JSON.stringify((await decisions(r.body.id))[0])).toEqual({
+        create: 0,
+        update: 1,
+        skip: 0,
+        duplicate: 0,
+        error: 0,
+      });
+      await runToEnd(r.body.id);
+      const after = (await c.get(`/api/v1/${resource}/${id}`)).body;
+      expect(strip(after)).toEqual(strip(wanted));
+      expect(after.version).toBe(wanted.version + 1);
+    }
+  });
 });
