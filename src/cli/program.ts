@@ -3,6 +3,7 @@ import { apiKeyCommand } from './commands/api-key.js';
 import { dbCommand } from './commands/db.js';
 import { demoCommand } from './commands/demo.js';
 import { duplicatesCommand } from './commands/duplicates.js';
+import { migrateLegacyCommand } from './commands/migrate-legacy.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { serveCommand } from './commands/serve.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   userCommand(program);
   apiKeyCommand(program);
   duplicatesCommand(program);
+  migrateLegacyCommand(program);
   exportCommand(program);
   importCommand(program);
   return program;

@@ -41,6 +41,8 @@ export function phpLeadRows(count: number, seed = 42): PhpLeadRow[] {
   const r = rng(seed);
   const rows: PhpLeadRow[] = [];
   const people: Person[] = [];
+  const interests = new Map<Person, string[]>();
+  const countries = new Map<Person, string>();
   const from = Date.UTC(2016, 0, 1);
   const to = Date.UTC(2024, 11, 31);
   while (rows.length < count) {
@@ -49,7 +51,15 @@ export function phpLeadRows(count: number, seed = 42): PhpLeadRow[] {
     if (!repeat) people.push(p);
     // Someone with neither email nor phone would be a new contact on each lead: give repeats one.
     if (repeat && !p.email && !p.phone) continue;
-    const country = r.pick(COUNTRIES);
+    // A repeated person asks about another service (the same one twice would be a duplicate lead).
+    const had = interests.get(p) ?? [];
+    if (had.length >= SERVICES.length) continue;
+    const service = r.pick(SERVICES.filter((x) => !had.includes(x)));
+    interests.set(p, [...had, service]);
+    // The same person's country is written differently on each form, but blank stays blank.
+    const first = countries.get(p);
+    const country = first === undefined ? r.pick(COUNTRIES) : first === '' ? '' : r.pick(COUNTRIES.filter(Boolean));
+    countries.set(p, country);
     rows.push([
       p.first,
       p.last,
@@ -64,7 +74,7 @@ export function phpLeadRows(count: number, seed = 42): PhpLeadRow[] {
       country === '' ? null : country,
       r.pick(SOURCES),
       r.pick(STAGES),
-      r.pick(SERVICES),
+      service,
       stamp(r, from, to),
     ]);
   }
