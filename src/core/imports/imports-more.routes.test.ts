@@ -3,7 +3,8 @@ import { type Session, type TestApp, testApp } from '../../../test/app.js';
 import { DB_KINDS } from '../../../test/db.js';
 import { type Client, client, expectProblem, query } from '../../../test/helpers.js';
 import { multipart } from '../../../test/multipart.js';
-import { settleImports } from './import-run.js';
+import { systemCtx } from '../shared/context.js';
+import { runImport, settleImports } from './import-run.js';
 
 const TABLES = ['accounts', 'deals', 'activities', 'contacts', 'leads', 'tasks'];
 
@@ -499,5 +500,51 @@ describe.each(DB_KINDS)('imports of accounts, deals and activities on %s', (kind
       expect(strip(after)).toEqual(strip(wanted));
       expect(after.version).toBe(wanted.version + 1);
     }
+  });
+  it('a run interrupted mid-way resumes without losing or doubling a row; small chunks roll back exactly', async () => {
+    const ctx = systemCtx(s.workspaceId, s.userId);
+    const db = t.handle.db;
+    const vega = (await c.post('/api/v1/accounts', { name: 'Vega', externalId: 'V-1', industry: 'Space' }))
+      .body;
+    const before = await checksums(t, s.workspaceId);
+    // V-1 is updated in the first chunk and again in the third: its before-image is the first one's,
+    // and the rollback still knows it is unchanged since.
+    const file = csv([
+      'External ID,Account name,Industry',
+      'V-1,Vega One,Rockets',
+      'V-2,Vega Two,',
+      'V-3,Vega Three,',
+      'V-4,Vega Four,',
+      'V-1,,Satellites',
+    ]);
+    const r = await upload({ entity: 'accounts', mode: 'upsert' }, 'v.csv', file);
+    expect(r.body.preview.counts).toEqual({ create: 3, update: 2, skip: 0, duplicate: 0, error: 0 });
+    let calls = 0;
+    await expect(
+      runImport(db, ctx, r.body.id, {
+        chunkRows: 2,
+        onProgress: () => {
+          calls += 1;
+          if (calls === 2) throw new Error('killed');
+        },
+      }),
+    ).rejects.toThrow('killed');
+    const half = (await c.get(`/api/v1/imports/${r.body.id}`)).body;
+    expect(half).toMatchObject({ status: 'failed', progress: { done: 2, total: 5 } });
+    expect((await c.get('/api/v1/accounts?externalId=V-3')).body.data).toEqual([]);
+    const done = await runImport(db, ctx, r.body.id, { chunkRows: 2 });
+    expect(done.status).toBe('completed');
+    expect(done.result).toMatchObject({ created: 3, updated: 2, skipped: 0, failed: 0 });
+    const names = (await c.get('/api/v1/accounts?q=vega&limit=50')).body.data.map(
+      (a: { name: string }) => a.name,
+    );
+    expect(names.sort()).toEqual(['Vega Four', 'Vega One', 'Vega Three', 'Vega Two']);
+    expect((await c.get(`/api/v1/accounts/${vega.id}`)).body).toMatchObject({
+      name: 'Vega One',
+      industry: 'Satellites',
+      version: 3,
+    });
+    expect(await rollback(r.body.id)).toEqual({ deleted: 3, restored: 1, conflicts: 0, forced: false });
+    expect(await checksums(t, s.workspaceId)).toEqual(before);
   });
 });
