@@ -298,7 +298,7 @@ describe.each(DB_KINDS)('exports on %s', (kind) => {
     expect(lines).toBe(20_001);
     expect(neutralized).toBe(20_000);
     expect(chunks).toBeGreaterThan(1);
-  });
+  }, 120_000);
 
   it('reads at most a page or two ahead of a slow reader, and stops when the reader goes away', async () => {
     const calls = vi.spyOn(EXPORT_DEFS.leads, 'list');
@@ -312,24 +312,17 @@ describe.each(DB_KINDS)('exports on %s', (kind) => {
         });
         const reader = ex.stream[Symbol.asyncIterator]();
         await reader.next();
-        await new Promise((ok) => setTimeout(ok, 300));
+        // Long enough for an unbounded export to read many pages (one takes ~50 ms here).
+        await new Promise((ok) => setTimeout(ok, 1000));
         expect(calls.mock.calls.length, format).toBeLessThanOrEqual(3);
-        if (format === 'xlsx') {
-          // The reader goes away (a closed download): no more pages are read.
-          ex.stream.destroy();
-          const seen = calls.mock.calls.length;
-          await new Promise((ok) => setTimeout(ok, 300));
-          expect(calls.mock.calls.length).toBe(seen);
-          continue;
-        }
-        let bytes = 0;
-        for (let r = await reader.next(); !r.done; r = await reader.next()) bytes += r.value.length;
-        expect(bytes).toBeGreaterThan(0);
-        expect(ex.rows()).toBe(20_000);
-        expect(calls.mock.calls.length).toBe(20);
+        // The reader goes away (a closed download): no more pages are read.
+        ex.stream.destroy();
+        const seen = calls.mock.calls.length;
+        await new Promise((ok) => setTimeout(ok, 300));
+        expect(calls.mock.calls.length, format).toBe(seen);
       }
     } finally {
       calls.mockRestore();
     }
-  });
+  }, 120_000);
 });
