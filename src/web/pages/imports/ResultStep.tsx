@@ -16,6 +16,7 @@ import {
   IconArrowBackUp,
   IconCircleCheck,
   IconDownload,
+  IconPlayerPlay,
   IconPlayerStop,
 } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -90,6 +91,26 @@ function RollbackButton({ imp, onChange }: { imp: ImportOut; onChange: (imp: Imp
         </Stack>
       </Modal>
     </>
+  );
+}
+
+/** A failed run goes on from its first row not written (rows already written are not redone). */
+function ResumeButton({ imp, onChange }: { imp: ImportOut; onChange: (imp: ImportOut) => void }) {
+  const [busy, setBusy] = useState(false);
+  const resume = async () => {
+    setBusy(true);
+    try {
+      onChange(await api.post<ImportOut>(`/imports/${imp.id}/run`));
+    } catch (e) {
+      showApiError(e, undefined, { title: 'The import could not resume' });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Button leftSection={<IconPlayerPlay size={16} />} onClick={resume} loading={busy}>
+      Resume import
+    </Button>
   );
 }
 
@@ -186,7 +207,10 @@ export function ResultStep({ imp, onChange }: { imp: ImportOut; onChange: (imp: 
                 </Anchor>
               )}
             </Group>
-            {canRollback && <RollbackButton imp={imp} onChange={onChange} />}
+            <Group gap="xs">
+              {canWrite && imp.status === 'failed' && <ResumeButton imp={imp} onChange={onChange} />}
+              {canRollback && <RollbackButton imp={imp} onChange={onChange} />}
+            </Group>
           </Group>
         </Stack>
       </Paper>
