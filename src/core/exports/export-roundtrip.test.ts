@@ -133,7 +133,7 @@ describe.each(DB_KINDS)('export → import round trip on %s', (kind) => {
       expect((await exportOf('csv')).toString('utf8')).toBe(csvBefore);
     });
 
-  it('re-imports an export of contacts (account by name, second email, custom fields) to the same records', async () => {
+  it('re-imports exports of contacts (account by name, second email, custom fields), accounts and deals to the same records', async () => {
     const acc = await c.post('/api/v1/accounts', {
       name: 'Acme Ltd',
       domain: 'acme.example',
@@ -153,7 +153,16 @@ describe.each(DB_KINDS)('export → import round trip on %s', (kind) => {
       customFields: { vip: true },
     });
     expect(ct.status, JSON.stringify(ct.body)).toBe(201);
-    for (const resource of ['contacts']) {
+    const deal = await c.post('/api/v1/deals', {
+      name: 'Acme roof',
+      accountId: acc.body.id,
+      primaryContactId: ct.body.id,
+      amount: '25000.00',
+      closeDate: '2027-03-31',
+      ownerId: s.userId,
+    });
+    expect(deal.status, JSON.stringify(deal.body)).toBe(201);
+    for (const resource of ['contacts', 'accounts', 'deals']) {
       const before = await walk(c, `/api/v1/${resource}`, 50);
       const csv = await t.app.inject({ method: 'GET', url: `/api/v1/${resource}/export`, headers: s.auth });
       expect(csv.statusCode, csv.body).toBe(200);
