@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import type { DatabaseHandle } from '../../src/core/db/client.js';
 import { buildApp } from '../../src/server/app.js';
-import { testDatabase } from '../db.js';
+import { type DbKind, testDatabase } from '../db.js';
 import { ensureWebBuild } from './web-build.js';
 
 /** Debian's Chromium; never a downloaded browser. */
@@ -18,10 +18,10 @@ if (skipBrowser)
 
 export type WebHarness = { baseUrl: string; browser: Browser; close(): Promise<void> };
 
-/** The real app in-process (fresh PGlite database, built web app) and a headless Chromium. */
-export async function startWeb(): Promise<WebHarness> {
+/** The real app in-process (fresh PGlite database, or PostgreSQL; built web app) and a headless Chromium. */
+export async function startWeb(kind: DbKind = 'pglite'): Promise<WebHarness> {
   const webDir = await ensureWebBuild();
-  const handle: DatabaseHandle = await testDatabase('pglite');
+  const handle: DatabaseHandle = await testDatabase(kind);
   const app: FastifyInstance = await buildApp({ db: handle.db, webDir, validateResponses: true });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   const browser = await chromium.launch({

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type Api,
   hidden,
@@ -12,6 +12,12 @@ import {
   visible,
   type WebHarness,
 } from './browser.js';
+
+// Small run chunks (set before the app is imported): a run of a thousand rows takes many chunks, so
+// its progress can be watched and a cancel lands between two of them.
+vi.hoisted(() => {
+  process.env.LEADBASE_IMPORT_CHUNK_ROWS = '10';
+});
 
 const CSV = [
   'First Name,Last Name,E-mail,Phone,Company,Lead Source',
@@ -25,6 +31,7 @@ const SHOTS = {
   mapping: '/tmp/leadbase-import-mapping.png',
   preview: '/tmp/leadbase-import-preview.png',
   result: '/tmp/leadbase-import-result.png',
+  run: '/tmp/leadbase-import-run.png',
 };
 
 const IMPORTED = ['Imogen Importwell', 'Rupert Rowland', 'Cora Columns'];
@@ -257,6 +264,89 @@ describe.skipIf(skipBrowser)(
       expect(await mappingInput(page, 'Lead Source').inputValue()).toBe("Don't import");
       expect(await page.getByRole('radio', { name: 'Create or update' }).isChecked()).toBe(true);
       expect(await page.getByLabel('Default value').inputValue()).toBe('webinar');
+    });
+  },
+);
+
+/**
+ * The run in the background while the page polls it. On PostgreSQL only: PGlite runs each query on
+ * the server's own thread, so a run there holds the server until it ends (no poll or cancel is served).
+ */
+describe.skipIf(skipBrowser || !process.env.TEST_DATABASE_URL)(
+  'import run progress and cancel (Chromium, PostgreSQL)',
+  () => {
+    let web: WebHarness;
+    let page: Page;
+    let api: Api;
+
+    beforeAll(async () => {
+      web = await startWeb('postgres');
+      ({ page, api } = await signedUpPage(web, {
+        email: 'bulk.owner@example.com',
+        name: 'Bea Bulk',
+        workspaceName: 'Bulk Co',
+      }));
+    });
+    afterAll(async () => {
+      await web?.close();
+    });
+
+    it('shows the live progress of a run, cancels it between chunks, and rolls back what it wrote', async () => {
+      const n = 1000;
+      const lines = ['First Name,Last Name,Email,Company'];
+      for (let i = 1; i <= n; i++) lines.push(`Bulk${i},Lead,bulk${i}@bulk.example,Bulk Co ${i % 40}`);
+      const file = join(mkdtempSync(join(tmpdir(), 'leadbase-import-')), 'bulk.csv');
+      writeFileSync(file, lines.join('\n'));
+      await page.goto('/imports/new?entity=leads');
+      await page.getByTestId('upload-step').locator('input[type="file"]').setInputFiles(file);
+      await page.getByRole('button', { name: 'Upload and map columns' }).click();
+      const mapping = page.getByTestId('mapping-step');
+      await visible(mapping, 30_000);
+      const importId = page.url().split('/').pop()!;
+      await mapping.getByRole('button', { name: 'Preview' }).click();
+      const preview = page.getByTestId('preview-step');
+      await visible(preview.getByTestId('count-create').getByText('1,000 create'), 30_000);
+      await preview.getByRole('button', { name: 'Import 1,000 rows' }).click();
+
+      // The progress bar follows the run (polled), until Cancel stops it after the current chunk.
+      const run = page.getByTestId('run-step');
+      await visible(run.getByRole('progressbar', { name: 'Import progress' }));
+      await visible(run.getByText(/^[1-9][\d,]* of 1,000 rows · \d+%$/));
+      await page.screenshot({ path: SHOTS.run });
+      await run.getByRole('button', { name: 'Cancel import' }).click();
+      const result = page.getByTestId('result-step');
+      await visible(result.getByText('The import was cancelled'), 30_000);
+      const imp = await api('get', `/api/v1/imports/${importId}`);
+      expect(imp.status).toBe('cancelled');
+      expect(imp.result.created).toBeGreaterThan(0);
+      expect(imp.result.created).toBeLessThan(n);
+      expect(imp.result.created % 10).toBe(0);
+      await visible(
+        result.getByTestId('result-created').getByText(imp.result.created.toLocaleString('en-US')),
+      );
+      const total = async () => {
+        let count = 0;
+        let cursor: string | null = null;
+        do {
+          const page_: { data: unknown[]; nextCursor: string | null } = await api(
+            'get',
+            `/api/v1/leads?limit=200${cursor ? `&cursor=${cursor}` : ''}`,
+          );
+          count += page_.data.length;
+          cursor = page_.nextCursor;
+        } while (cursor);
+        return count;
+      };
+      expect(await total()).toBe(imp.result.created);
+
+      // What the cancelled run wrote is rolled back.
+      await result.getByRole('button', { name: 'Roll back' }).click();
+      await page
+        .getByRole('dialog', { name: 'Roll back this import?' })
+        .getByRole('button', { name: 'Roll back' })
+        .click();
+      await visible(page.getByTestId('rollback-result'), 30_000);
+      expect(await total()).toBe(0);
     });
   },
 );
