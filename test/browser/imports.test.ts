@@ -63,7 +63,7 @@ describe.skipIf(skipBrowser)(
       await web?.close();
     });
 
-    it('refuses an empty file on the file input and writes nothing', async () => {
+    it('refuses an empty file on the file input and writes nothing; offers the template file', async () => {
       const empty = join(dir, 'empty.csv');
       writeFileSync(empty, '');
       await page.goto('/imports/new?entity=leads');
@@ -71,6 +71,19 @@ describe.skipIf(skipBrowser)(
       await page.getByRole('button', { name: 'Upload and map columns' }).click();
       await visible(page.getByTestId('upload-step').getByText(/empty/i));
       expect((await api('get', '/api/v1/imports')).data).toHaveLength(0);
+
+      // The template to fill in: the field labels the mapping recognizes.
+      const [template] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId('upload-step').getByRole('link', { name: 'CSV' }).click(),
+      ]);
+      expect(template.suggestedFilename()).toBe('leadbase-leads-template.csv');
+      const header = readFileSync((await template.path())!, 'utf8')
+        .replace(/^\uFEFF/, '')
+        .split(/\r?\n/)[0]!;
+      expect(header.split(',')).toEqual(
+        expect.arrayContaining(['First name', 'Last name', 'Email', 'Phone']),
+      );
     });
 
     it('imports 3 of 4 leads, gives the bad row in the error file, and rolls the import back', async () => {

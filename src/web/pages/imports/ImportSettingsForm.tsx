@@ -48,14 +48,16 @@ export function ImportSettingsForm({
             ))}
           </Stack>
         </Radio.Group>
-        <Select
-          label="Match existing records on"
-          description="How a row finds the record it is (for updates and duplicates)"
-          data={match}
-          value={draft.matchOn}
-          onChange={(v) => v && set({ matchOn: v })}
-          allowDeselect={false}
-        />
+        {match.length > 0 && (
+          <Select
+            label="Match existing records on"
+            description="How a row finds the record it is (for updates and duplicates)"
+            data={match}
+            value={draft.matchOn}
+            onChange={(v) => v && set({ matchOn: v })}
+            allowDeselect={false}
+          />
+        )}
         <Select
           label="When a row matches an existing record"
           description={

@@ -1,6 +1,7 @@
-import { Anchor, Button, FileInput, Group, Paper, Select, Stack, Text } from '@mantine/core';
-import { IconDownload, IconFileSpreadsheet, IconUpload } from '@tabler/icons-react';
+import { Alert, Anchor, Button, FileInput, Group, Paper, Select, Stack, Text } from '@mantine/core';
+import { IconDownload, IconFileSpreadsheet, IconLock, IconUpload } from '@tabler/icons-react';
 import { useState } from 'react';
+import { usePermissions } from '../../auth/session';
 import {
   ENTITIES,
   type ImportEntity,
@@ -28,6 +29,7 @@ export function UploadStep({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const templates = useImportTemplates(entity);
+  const { canWrite } = usePermissions();
 
   const upload = async () => {
     if (!file) {
@@ -45,6 +47,12 @@ export function UploadStep({
     }
   };
 
+  if (!canWrite)
+    return (
+      <Alert color="gray" icon={<IconLock size={18} />} maw={640}>
+        Your role can see imports but not start one: ask a rep, manager or admin of this workspace.
+      </Alert>
+    );
   return (
     <Paper withBorder p="lg" radius="md" maw={640} data-testid="upload-step">
       <Stack gap="md">

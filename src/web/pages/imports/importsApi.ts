@@ -102,6 +102,9 @@ export function useImportList() {
       api.get<Page<ImportSummary>>('/imports', { limit: 50, cursor: pageParam }, signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    // Running imports move on: refresh their progress now and then.
+    refetchInterval: (q) =>
+      q.state.data?.pages.some((p) => p.data.some((i) => isActive(i.status))) ? 2000 : false,
   });
 }
 
