@@ -33,6 +33,8 @@ type Props<T extends { id: string }> = {
   createForm: (close: () => void) => ReactNode;
   /** Row selection with these bulk actions (given the selected ids and a function that clears them). */
   bulkActions?: (ids: string[], clear: () => void) => ReactNode;
+  /** More header buttons, before Export and New (e.g. Import). */
+  actions?: ReactNode;
 };
 
 /** A searchable, filterable, sortable, paged list of one kind of record with its "New …" modal. */
@@ -68,6 +70,7 @@ export function RecordListPage<T extends { id: string }>(p: Props<T>) {
       description={p.description}
       actions={
         <>
+          {p.actions}
           <ExportButton
             path={p.path}
             plural={p.plural}

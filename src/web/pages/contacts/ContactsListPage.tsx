@@ -75,19 +75,17 @@ export function ContactsListPage() {
       columns={columns}
       searchPlaceholder="Search name, email, phone, company…"
       toolbar={
-        <>
-          <Select
-            aria-label="Status"
-            placeholder="Any status"
-            data={options(CONTACT_STATUSES)}
-            value={status ?? null}
-            onChange={(v) => list.set({ status: v })}
-            clearable
-            w={150}
-          />
-          <ImportButton entity="contacts" />
-        </>
+        <Select
+          aria-label="Status"
+          placeholder="Any status"
+          data={options(CONTACT_STATUSES)}
+          value={status ?? null}
+          onChange={(v) => list.set({ status: v })}
+          clearable
+          w={150}
+        />
       }
+      actions={<ImportButton entity="contacts" />}
       emptyIcon={<IconAddressBook size={28} />}
       emptyHint="Contacts are created with leads, or here."
       createForm={(close) => (

@@ -14,7 +14,6 @@ export function ImportButton({ entity }: { entity: ImportEntity }) {
       to={`/imports/new?entity=${entity}`}
       variant="default"
       leftSection={<IconFileImport size={16} />}
-      ml="auto"
     >
       Import
     </Button>

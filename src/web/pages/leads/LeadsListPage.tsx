@@ -178,9 +178,9 @@ export function LeadsListPage() {
             onChange={(v) => list.set({ owner: v })}
             w={170}
           />
-          <ImportButton entity="leads" />
         </>
       }
+      actions={<ImportButton entity="leads" />}
       bulkActions={(ids, clear) => <BulkAssign ids={ids} clear={clear} />}
       emptyIcon={<IconTargetArrow size={28} />}
       emptyHint="Create your first lead to start your pipeline."
