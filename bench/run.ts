@@ -27,6 +27,7 @@ import { type DatabaseHandle, openDatabase } from '../src/core/db/client.js';
 import { generateDemo, MAX_DEMO_LEADS } from '../src/core/demo/demo.service.js';
 import { systemCtx } from '../src/core/shared/context.js';
 import { type BoardBenchOpts, benchBoard } from './board.js';
+import { benchImport, type ImportBenchOpts } from './import.js';
 import { cannon, percentile, type Sample } from './cannon.js';
 import { createBody } from './create-body.js';
 import { benchDuplicates, type DuplicatesBenchOpts } from './duplicates.js';
@@ -504,6 +505,15 @@ program
   .option('--connections <n>', 'concurrent connections', int('--connections', 1, 100), 1)
   .option('--activities <n>', 'activities on the timeline lead', int('--activities', 1, 1_000_000), 10_000)
   .action((o: BoardBenchOpts) => benchBoard(o));
+program
+  .command('import')
+  .description('Import a big leads CSV (a share of existing people) on PostgreSQL or PGlite: rows/s, peak RSS, ratio to COPY')
+  .option('--rows <n>', 'rows in the file', int('--rows', 100, 10_000_000), 1_000_000)
+  .option('--contacts <n>', 'existing contacts in the workspace', int('--contacts', 0, 10_000_000), 1_000_000)
+  .option('--dup-rate <r>', 'share of rows that are existing people', (v: string) => Number(v), 0.3)
+  .option('--pglite', 'on PGlite (in a temporary directory) instead of PostgreSQL', false)
+  .option('--keep', 'keep the imported rows (no rollback at the end)', false)
+  .action((o: ImportBenchOpts) => benchImport(o));
 try {
   await program.parseAsync(process.argv);
 } catch (e) {

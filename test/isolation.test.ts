@@ -5,6 +5,7 @@ import { newId } from '../src/core/shared/ids.js';
 import { type Session, type TestApp, testApp } from './app.js';
 import { DB_KINDS } from './db.js';
 import { ALL_TABLES, type Client, client, countRows, query } from './helpers.js';
+import { multipart } from './multipart.js';
 
 /**
  * Workspace isolation, walking every route the app registers (so new routes are covered without
@@ -31,6 +32,9 @@ type Kind =
   | 'duplicateRule'
   | 'job'
   | 'exportJob'
+  | 'import'
+  | 'importRolled'
+  | 'importTemplate'
   | 'appointment'
   | 'task'
   | 'notification'
@@ -60,6 +64,8 @@ const SEGMENT_KIND: Record<string, Kind> = {
   'duplicate-rules': 'duplicateRule',
   jobs: 'job',
   'export-jobs': 'exportJob',
+  imports: 'import',
+  'import-templates': 'importTemplate',
   appointments: 'appointment',
   tasks: 'task',
   notifications: 'notification',
@@ -73,6 +79,7 @@ const SEGMENT_KIND: Record<string, Kind> = {
 /** Parameter kinds that depend on the route, by a prefix of its path. */
 const PARAM_KIND: [string, Record<string, Kind>][] = [
   ['/api/v1/pipelines/:id/board', { id: 'pipeline', stageId: 'stage' }],
+  ['/api/v1/imports/:id/rollback', { id: 'importRolled' }],
   ['/api/v1/pipelines/:id/stages/:stageId', { stageId: 'spareStage' }],
 ];
 /** The kind of id other parameters and body fields take, by name. */
@@ -247,6 +254,39 @@ async function makeRecords(t: TestApp, s: Session): Promise<Ids> {
   // An export job of the leads (GET /export-jobs/:id/file downloads its file).
   const exportJob = ok(await c.post('/api/v1/leads/export-jobs', { format: 'csv' }));
   await finished(exportJob.jobId);
+  // An import, previewed (not run), and a saved mapping.
+  const upload = multipart(
+    { entity: 'contacts' },
+    { name: 'iso.csv', content: `Email,Last name\r\niso.${newId()}@example.com,Iso\r\n` },
+  );
+  const imp = ok(
+    await t.call({
+      method: 'POST',
+      url: '/api/v1/imports',
+      payload: upload.payload,
+      headers: { ...s.auth, ...upload.headers },
+    }),
+  );
+  // Another import for the rollback control (the control may roll back before it runs the first).
+  const upload2 = multipart(
+    { entity: 'contacts' },
+    { name: 'iso2.csv', content: `Email\r\niso2.${newId()}@example.com\r\n` },
+  );
+  const importRolled = ok(
+    await t.call({
+      method: 'POST',
+      url: '/api/v1/imports',
+      payload: upload2.payload,
+      headers: { ...s.auth, ...upload2.headers },
+    }),
+  );
+  const importTemplate = ok(
+    await c.post('/api/v1/import-templates', {
+      entity: 'contacts',
+      name: `Iso ${newId()}`,
+      mapping: { Email: 'email' },
+    }),
+  );
   // A merge (a fresh contact into contact2), and a spare unlinked record of each mergeable kind.
   const merged = ok(await c.post('/api/v1/contacts', { lastName: `Merged ${newId()}` }));
   const merge = ok(
@@ -335,6 +375,9 @@ async function makeRecords(t: TestApp, s: Session): Promise<Ids> {
     duplicateRule: duplicateRule.id,
     job: job.jobId,
     exportJob: exportJob.jobId,
+    import: imp.id,
+    importRolled: importRolled.id,
+    importTemplate: importTemplate.id,
     pipeline: pipelines[0].id,
     stage: pipelines[0].stages[0].id,
     user: s.userId,
@@ -701,7 +744,12 @@ describe.each(DB_KINDS)('workspace isolation on %s', (kind) => {
         const mine = await figures();
         expect(res.body, `${r.url} (A's own figures)`).toEqual(mine);
         checked++;
-      } else if (r.url !== '/api/v1/health' && !r.url.endsWith('/export/columns')) {
+      } else if (
+        r.url !== '/api/v1/health' &&
+        !r.url.endsWith('/export/columns') &&
+        // What an import can map to, and its template file: field definitions, no records.
+        !['/api/v1/imports/fields', '/api/v1/imports/template'].includes(r.url)
+      ) {
         // Control: A's own rows are there.
         const text = JSON.stringify(res.body);
         expect(

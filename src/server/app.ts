@@ -99,6 +99,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   await app.register(fastifyCookie);
   await app.register(fastifyMultipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 20 } });
+  // Multipart bodies are for uploads: anywhere else they are a wrong content type, not an empty body.
+  app.addHook('preValidation', async (req) => {
+    if (req.isMultipart() && !req.routeOptions.config?.multipart)
+      throw new AppError('unsupported_media_type', 'Send JSON with Content-Type: application/json', [
+        { field: 'content-type', reason: 'multipart/form-data is only for file uploads' },
+      ]);
+  });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',

@@ -18,6 +18,8 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: Access;
+    /** The route takes multipart/form-data (file uploads); every other route refuses it with 415. */
+    multipart?: boolean;
   }
 }
 

@@ -13,8 +13,8 @@ import { type ApplyCtx, type ApplyResult, rowsOf } from './apply-shared.js';
 import { loadImportRefs, stageOf } from './import-refs.js';
 import type { ImportRow } from './import-stage.js';
 
-/** Rows per chunk: one transaction each (its writes, before-images and `applied_at` together). */
-export const CHUNK_ROWS = 5000;
+/** Rows per chunk: one transaction each (its writes, before-images and `applied_at` together); LEADBASE_IMPORT_CHUNK_ROWS overrides. */
+export const CHUNK_ROWS = Number(process.env.LEADBASE_IMPORT_CHUNK_ROWS) || 5000;
 /** A running import touches `heartbeat_at` every chunk; one silent this long was interrupted. */
 export const STALE_MS = 60_000;
 
@@ -203,22 +203,26 @@ export async function resumeInterruptedImports(db: Db, staleMs = STALE_MS): Prom
   return ids;
 }
 
-/** Asks a queued or running import to stop after its current chunk. */
+/**
+ * Asks a queued or running import to stop after its current chunk; an import previewed but not run is
+ * discarded (cancelled). An import already finished is left as it is (the answer shows its status).
+ */
 export async function requestCancel(db: Db, ctx: Ctx, id: string): Promise<void> {
   const imp = await load(db, ctx, id);
-  if (!['queued', 'running'].includes(imp.status))
-    throw new AppError(
-      'conflict',
-      `The import is ${imp.status.replace('_', ' ')}; only a running import can be cancelled`,
-    );
-  await db
-    .update(imports)
-    .set({ cancelRequested: true, updatedAt: sql`now()` })
-    .where(and(eq(imports.workspaceId, ctx.workspaceId), eq(imports.id, id)));
-  // Not started yet: nothing to stop between chunks.
+  const where = and(eq(imports.workspaceId, ctx.workspaceId), eq(imports.id, id));
+  if (['staged', 'previewed'].includes(imp.status)) {
+    await db
+      .update(imports)
+      .set({ status: 'cancelled', finishedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(where);
+    return;
+  }
+  if (!['queued', 'running'].includes(imp.status)) return;
+  await db.update(imports).set({ cancelRequested: true, updatedAt: sql`now()` }).where(where);
+  // Not started in this process: nothing to stop between chunks.
   if (!running.has(id))
     await db
       .update(imports)
       .set({ status: 'cancelled', finishedAt: sql`now()` })
-      .where(and(eq(imports.workspaceId, ctx.workspaceId), eq(imports.id, id), eq(imports.status, 'queued')));
+      .where(and(where, eq(imports.status, 'queued')));
 }

@@ -99,7 +99,7 @@ export async function getImport(db: Db, ctx: Ctx, id: string): Promise<ImportOut
   );
 }
 
-async function markPreviewed(db: Db, ctx: Ctx, imp: ImportRow): Promise<void> {
+export async function markPreviewed(db: Db, ctx: Ctx, imp: ImportRow): Promise<void> {
   const counts = await previewImport(db, ctx, imp);
   await db
     .update(imports)

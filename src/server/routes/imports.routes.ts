@@ -29,7 +29,7 @@ import { idParams, problems } from './resource.js';
 export const MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
 
 const fileOut = z.unknown().describe('The file, as an attachment');
-const entityQuery = z.strictObject({ entity: z.enum(IMPORT_ENTITIES) });
+const entityQuery = z.strictObject({ entity: z.enum(IMPORT_ENTITIES).default('leads') });
 const JSON_FIELDS = new Set(['mapping', 'options']);
 
 /** Multipart text fields → the create contract (JSON-valued ones parsed), with field-named errors. */
@@ -102,7 +102,7 @@ export function importsRoutes(fastify: FastifyInstance, db: Db): void {
   app.post(
     '/api/v1/imports',
     {
-      config: { access: 'rep' },
+      config: { access: 'rep', multipart: true },
       schema: {
         tags,
         summary:
@@ -144,7 +144,7 @@ export function importsRoutes(fastify: FastifyInstance, db: Db): void {
         summary: 'Imports of the workspace, newest first',
         querystring: z.strictObject({
           cursor: z.uuid().optional(),
-          limit: z.coerce.number().int().min(1).max(100).default(25),
+          limit: z.coerce.number().int().min(1).max(200).default(25),
           origin: z.string().max(200).optional(),
         }),
         response: {
