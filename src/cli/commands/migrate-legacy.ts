@@ -74,10 +74,10 @@ function printStep(s: StepCheck): void {
   for (const d of s.duplicates.slice(0, 3)) console.log(`     duplicate row ${d.rowNo}: ${d.reason}`);
 }
 
-function printCheck(c: CheckResult): void {
+function printCheck(c: CheckResult, created = false): void {
   if (c.fields.missing.length)
     console.log(
-      `Custom fields to create: ${c.fields.missing.map((f) => `${f.entity}.${f.key} (${f.type}${f.archivedId ? ', archived: restored' : ''})`).join(', ')}`,
+      `Custom fields ${created ? 'created' : 'to create (by run)'}: ${c.fields.missing.map((f) => `${f.entity}.${f.key} (${f.type}${f.archivedId ? ', archived: restored' : ''})`).join(', ')}`,
     );
   for (const u of c.fields.unknown)
     console.log(
@@ -140,13 +140,13 @@ export function migrateLegacyCommand(program: Command): void {
             onCheck: (c) => {
               p.stop();
               console.log('Check:');
-              printCheck(c);
+              printCheck(c, true);
             },
             onStep: (s) => {
               p.stop();
               const r = s.result;
               console.log(
-                `Step ${s.step + 1} ${s.name}: ${s.status}${s.resumed ? ' (resumed)' : ''}${r ? ` — created ${n(r.created)}, updated ${n(r.updated)}, skipped ${n(r.skipped)}, failed ${n(r.failed)}${r.contactsCreated ? `, contacts created ${n(r.contactsCreated)}` : ''}` : ''}`,
+                `Step ${s.step + 1} ${s.name}: ${s.status}${s.resumed ? ' (resumed)' : s.already ? ' (before the interruption)' : ''}${r ? ` — created ${n(r.created)}, updated ${n(r.updated)}, skipped ${n(r.skipped)}, failed ${n(r.failed)}${r.contactsCreated ? `, contacts created ${n(r.contactsCreated)}` : ''}` : ''}`,
               );
             },
           });

@@ -217,7 +217,14 @@ export async function checkMigration(
   return { runId, fields, steps };
 }
 
-export type StepRun = StepCheck & { status: string; result: ImportOut['result']; resumed: boolean };
+export type StepRun = StepCheck & {
+  status: string;
+  result: ImportOut['result'];
+  /** Continued where an interrupted run of it stopped. */
+  resumed: boolean;
+  /** Completed by an earlier, interrupted invocation (nothing done now). */
+  already: boolean;
+};
 export type RunResult = {
   runId: string;
   resumed: boolean;
@@ -300,7 +307,7 @@ export async function runMigration(
       waiting: 0,
     };
     if (!tagged) {
-      const s = {
+      const s: StepRun = {
         ...base,
         importId: null,
         rows: 0,
@@ -308,13 +315,15 @@ export async function runMigration(
         status: 'empty',
         result: null,
         resumed: false,
+        already: false,
       };
       steps.push(s);
       progress.onStep?.(s);
       continue;
     }
     let imp = await getImport(db, ctx, tagged.id);
-    const resumed = imp.status !== 'previewed' && imp.status !== 'staged';
+    const resumed = ['running', 'queued', 'failed'].includes(imp.status);
+    const already = imp.status === 'completed';
     if (imp.status !== 'completed') {
       if (imp.status === 'previewed' || imp.status === 'staged') {
         // Earlier steps may have created what this one links to: read the rows and decide again on
@@ -339,6 +348,7 @@ export async function runMigration(
       status: imp.status,
       result: imp.result,
       resumed,
+      already,
     };
     steps.push(s);
     progress.onStep?.(s);
@@ -377,8 +387,12 @@ export async function rollbackMigration(
 ): Promise<RollbackResult> {
   const all = await migrationImports(db, ctx, m);
   const wrote = all
+    // A forced rollback also finishes earlier rollbacks that kept conflicting records.
     .filter(
-      (i) => i.legacy.purpose === 'run' && ['completed', 'failed', 'cancelled', 'running'].includes(i.status),
+      (i) =>
+        i.legacy.purpose === 'run' &&
+        (['completed', 'failed', 'cancelled', 'running'].includes(i.status) ||
+          (!!opts.force && i.status === 'rolled_back')),
     )
     .reverse();
   const out: RollbackResult = { steps: [], archivedFields: 0 };
