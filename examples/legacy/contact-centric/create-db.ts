@@ -69,7 +69,8 @@ export function contactCentricRows(count: number, seed = 7) {
   const from = Date.UTC(2015, 0, 1);
   const to = Date.UTC(2024, 11, 31);
   for (let n = 1; n <= count; n++) {
-    const p = person(r, n);
+    // Offset: these people never share an email or phone with the PHP example's (both can go in one workspace).
+    const p = person(r, n + 4500);
     const id = uuid(r);
     const created = stamp(r, from, to);
     const updated = r.chance(0.5) ? created : stamp(r, Date.parse(`${created.replace(' ', 'T')}Z`), to);

@@ -14,7 +14,7 @@ import { migrationReport, reportMarkdown } from '../../core/legacy/legacy-report
 import { type ValidationResult, validateMigration } from '../../core/legacy/legacy-validate.js';
 import { type LoadedMapping, loadMapping } from '../../core/legacy/mapping-file.js';
 import { type Ctx, systemCtx } from '../../core/shared/context.js';
-import { AppError } from '../../core/shared/errors.js';
+import { AppError, isAppError } from '../../core/shared/errors.js';
 import { isUuid } from '../../core/shared/ids.js';
 import { describeDatabase, withDatabase } from '../db.js';
 import { phaseProgress } from '../progress.js';
@@ -27,7 +27,13 @@ async function withMigration<T>(
   f: Flags,
   work: (db: Db, ctx: Ctx, m: LoadedMapping) => Promise<T>,
 ): Promise<T> {
-  const m = await loadMapping(f.mapping);
+  const m = await loadMapping(f.mapping).catch((e) => {
+    // One line per problem (line, field, reason) rather than one long line.
+    if (!isAppError(e) || e.errors.length < 2) throw e;
+    console.error(`${e.message} (${f.mapping}):`);
+    for (const x of e.errors) console.error(`  ${x.reason.replace(/^(line \d+): /, `$1, ${x.field}: `)}`);
+    throw new AppError(e.code, `${e.errors.length} problems in the mapping file`);
+  });
   const id = f.workspaceId ?? process.env.LEADBASE_WORKSPACE_ID;
   if (!id) throw AppError.invalid('--workspace-id', 'is required (or set LEADBASE_WORKSPACE_ID)');
   if (!isUuid(id)) throw AppError.invalid('--workspace-id', 'must be a workspace id (UUID)');

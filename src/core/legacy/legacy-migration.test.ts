@@ -186,9 +186,28 @@ describe.each(DB_KINDS)('legacy migration into %s', (kind) => {
       expect(md).toContain('**Passed**: 0 differences');
       expect(md).not.toMatch(/root:[^@]*@/);
 
+      // Running a finished migration again is a new run: the same records are updated, not doubled.
+      const again = await runMigration(db, ctx, m);
+      expect(again.resumed).toBe(false);
+      expect(again.runId).not.toBe(r.runId);
+      expect(again.steps[0]!.result).toMatchObject({ created: 0, updated: ROWS, failed: 0 });
+      expect((await validateMigration(db, ctx, m)).totalDifferences).toBe(0);
+
+      // Rollback: the second run's updates restored, then the first run's records deleted.
       const rb = await rollbackMigration(db, ctx, m);
       expect(rb.steps).toEqual([
-        expect.objectContaining({ deleted: ROWS + contactsCreated, restored: 0, conflicts: 0 }),
+        expect.objectContaining({
+          runId: again.runId,
+          deleted: 0,
+          restored: ROWS + contactsCreated,
+          conflicts: 0,
+        }),
+        expect.objectContaining({
+          runId: r.runId,
+          deleted: ROWS + contactsCreated,
+          restored: 0,
+          conflicts: 0,
+        }),
       ]);
       expect(await counts(db, ctx)).toEqual(before);
       expect((await rollbackMigration(db, ctx, m)).steps).toEqual([]);

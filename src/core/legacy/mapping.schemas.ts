@@ -23,58 +23,62 @@ export type TransformName = (typeof TRANSFORM_NAMES)[number];
 const scalar = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
 
 /** Each transform with its arguments, after normalization (`trim` → `{name: 'trim'}`). */
-export const transformSpec = z.discriminatedUnion('name', [
-  z.strictObject({ name: z.literal('trim') }),
-  z.strictObject({ name: z.literal('lowercase') }),
-  z.strictObject({ name: z.literal('uppercase') }),
-  z.strictObject({
-    name: z.literal('split_full_name'),
-    part: z
-      .enum(['first', 'last'])
-      .describe('Which part of "First Middle Last" (the last word is the last name)'),
-  }),
-  z.strictObject({
-    name: z.literal('normalize_phone'),
-    country: z
-      .string()
-      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 country code like US or GB')
-      .describe('Country of numbers written without +code'),
-    invalid: z
-      .enum(['keep', 'empty'])
-      .default('keep')
-      .describe('A number that is not valid: keep as is or drop'),
-  }),
-  z.strictObject({
-    name: z.literal('map_values'),
-    map: z.record(z.string(), scalar.nullable()).describe('old value → new value (null: empty)'),
-    default: scalar
-      .nullable()
-      .optional()
-      .describe('For values not in the map; absent keeps them as they are'),
-    ignoreCase: z.boolean().default(true),
-  }),
-  z.strictObject({
-    name: z.literal('parse_date'),
-    format: z
-      .string()
-      .min(1)
-      .describe(
-        "Tokens YYYY MM M DD D HH H mm ss (e.g. 'DD/MM/YYYY', 'YYYY-MM-DD HH:mm:ss'), or unix, unix_ms, iso",
-      ),
-    output: z
-      .enum(['date', 'timestamp'])
-      .optional()
-      .describe('Default: timestamp when the format has a time'),
-    utcOffset: z
-      .string()
-      .regex(/^[+-]\d{2}:\d{2}$/, 'must be an offset like +02:00')
-      .default('+00:00')
-      .describe('Offset of the source times (they carry none)'),
-  }),
-  z.strictObject({ name: z.literal('join'), separator: z.string().default(' ') }),
-  z.strictObject({ name: z.literal('constant'), value: scalar.nullable() }),
-  z.strictObject({ name: z.literal('default'), value: scalar }),
-]);
+export const transformSpec = z.discriminatedUnion(
+  'name',
+  [
+    z.strictObject({ name: z.literal('trim') }),
+    z.strictObject({ name: z.literal('lowercase') }),
+    z.strictObject({ name: z.literal('uppercase') }),
+    z.strictObject({
+      name: z.literal('split_full_name'),
+      part: z
+        .enum(['first', 'last'])
+        .describe('Which part of "First Middle Last" (the last word is the last name)'),
+    }),
+    z.strictObject({
+      name: z.literal('normalize_phone'),
+      country: z
+        .string()
+        .regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 country code like US or GB')
+        .describe('Country of numbers written without +code'),
+      invalid: z
+        .enum(['keep', 'empty'])
+        .default('keep')
+        .describe('A number that is not valid: keep as is or drop'),
+    }),
+    z.strictObject({
+      name: z.literal('map_values'),
+      map: z.record(z.string(), scalar.nullable()).describe('old value → new value (null: empty)'),
+      default: scalar
+        .nullable()
+        .optional()
+        .describe('For values not in the map; absent keeps them as they are'),
+      ignoreCase: z.boolean().default(true),
+    }),
+    z.strictObject({
+      name: z.literal('parse_date'),
+      format: z
+        .string()
+        .min(1)
+        .describe(
+          "Tokens YYYY MM M DD D HH H mm ss (e.g. 'DD/MM/YYYY', 'YYYY-MM-DD HH:mm:ss'), or unix, unix_ms, iso",
+        ),
+      output: z
+        .enum(['date', 'timestamp'])
+        .optional()
+        .describe('Default: timestamp when the format has a time'),
+      utcOffset: z
+        .string()
+        .regex(/^[+-]\d{2}:\d{2}$/, 'must be an offset like +02:00')
+        .default('+00:00')
+        .describe('Offset of the source times (they carry none)'),
+    }),
+    z.strictObject({ name: z.literal('join'), separator: z.string().default(' ') }),
+    z.strictObject({ name: z.literal('constant'), value: scalar.nullable() }),
+    z.strictObject({ name: z.literal('default'), value: scalar }),
+  ],
+  { error: () => `is not a transform; use one of ${TRANSFORM_NAMES.join(', ')}` },
+);
 export type TransformSpec = z.infer<typeof transformSpec>;
 
 /** The short forms people write in YAML: `trim`, `{normalize_phone: US}`, `{join: ', '}`, `{map_values: {...}}`. */
