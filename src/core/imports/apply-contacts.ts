@@ -53,8 +53,8 @@ export async function applyContactsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise
     and r.match_id is not null))`;
   const c = sql`jsonb_populate_record(null::contacts, r.values->'c')`;
 
-  const created = rowsOf<{ id: string; row_no: number; status: string }>(
-    await tx.execute(sql`insert into contacts (workspace_id, id, ${sql.raw(COLS.join(', '))}, emails, phones, custom,
+  const created = rowsOf<{ id: string; row_no: number }>(
+    await tx.execute(sql`with ins as (insert into contacts (workspace_id, id, ${sql.raw(COLS.join(', '))}, emails, phones, custom,
         match_keys, account_id, created_by, created_at)
       select ${ws}, r.target_id, ${sql.raw(
         COLS.map((x) =>
@@ -69,8 +69,8 @@ export async function applyContactsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise
       )}, coalesce(c.emails, '[]'), coalesce(c.phones, '[]'), coalesce(c.custom, '{}'), c.match_keys,
         ${accountByName(ws)}, ${ctx.userId}, coalesce(c.created_at, now())
       from import_rows r cross join lateral ${c} c where ${chunk} and ${creates}
-      returning id, status, (select r2.row_no from import_rows r2 where r2.workspace_id = ${ws}
-        and r2.import_id = ${a.imp.id} and r2.target_id = contacts.id) as row_no`),
+      returning id)
+    select r.target_id as id, r.row_no from import_rows r join ins on ins.id = r.target_id where ${chunk}`),
   );
   await recordCreated(tx, ctx, a.imp.id, 'contacts', created);
   if (a.imp.duplicatePolicy === 'flag')

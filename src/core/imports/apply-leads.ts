@@ -64,8 +64,9 @@ export async function applyLeadsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise<Ap
 
   // New contacts: the first row of each new person in the chunk creates it (a person whose first row
   // was in an earlier chunk exists by now).
+  // Each new contact is recorded with the first row that writes it (for the rollback and its reasons).
   const newContacts = rowsOf<{ id: string; row_no: number }>(
-    await tx.execute(sql`insert into contacts (workspace_id, id, external_id, first_name, last_name, emails, phones,
+    await tx.execute(sql`with ins as (insert into contacts (workspace_id, id, external_id, first_name, last_name, emails, phones,
         addresses, company_name, job_title, custom, match_keys, status, is_converted_from_lead, conversion_date,
         source, owner_id, created_by)
       select distinct on (r.contact_id) ${ws}, r.contact_id, c.external_id, c.first_name, c.last_name,
@@ -79,8 +80,9 @@ export async function applyLeadsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise<Ap
       where ${chunk} and ${creates}
         and not exists (select 1 from contacts x where x.workspace_id = ${ws} and x.id = r.contact_id)
       order by r.contact_id, r.row_no
-      returning id, (select min(r2.row_no) from import_rows r2 where r2.workspace_id = ${ws}
-        and r2.import_id = ${a.imp.id} and r2.contact_id = contacts.id) as row_no`),
+      returning id)
+    select ins.id, f.row_no from ins join (select distinct on (r.contact_id) r.contact_id, r.row_no
+      from import_rows r where ${chunk} order by r.contact_id, r.row_no) f on f.contact_id = ins.id`),
   );
   await recordCreated(tx, ctx, a.imp.id, 'contacts', newContacts);
 
@@ -121,10 +123,14 @@ export async function applyLeadsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise<Ap
         join stages st on st.workspace_id = ${ws} and st.id = coalesce(p.stage_id, ${def.id}::uuid)
         join unnest(${sqlInts(ranks.rows)}, ${sqlTexts(ranks.ranks)}) as rk(row_no, rank) on rk.row_no = r.row_no
       where ${chunk} and ${creates}
-      returning id, (select r2.row_no from import_rows r2 where r2.workspace_id = ${ws}
-        and r2.import_id = ${a.imp.id} and r2.target_id = leads.id) as row_no`),
+      returning id`),
   );
-  await recordCreated(tx, ctx, a.imp.id, 'leads', created);
+  const createdRows = rowsOf<{ id: string; row_no: number }>(
+    await tx.execute(
+      sql`select r.target_id as id, r.row_no from import_rows r where ${chunk} and ${creates}`,
+    ),
+  );
+  await recordCreated(tx, ctx, a.imp.id, 'leads', createdRows);
   await tx.execute(sql`insert into lead_stage_history (workspace_id, id, lead_id, pipeline_id, stage_id, moved_by)
     select ${ws}, leadbase_uuid_v7(), r.target_id, l.pipeline_id, l.stage_id, ${ctx.userId}
     from import_rows r join leads l on l.workspace_id = ${ws} and l.id = r.target_id where ${chunk} and ${creates}`);

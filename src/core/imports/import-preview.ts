@@ -34,21 +34,56 @@ export async function countDecisions(db: Db, ctx: Ctx, importId: string): Promis
   return counts;
 }
 
-/** The existing contact a row's keys point at: by external id, email (any of its emails), phone. */
-const contactMatch = (ws: string, k: SQL) => sql`coalesce(
-    (select c.id from contacts c where c.workspace_id = ${ws} and c.deleted_at is null
-       and c.external_id = ${k}->>'cx'),
-    (select c.id from contacts c where c.workspace_id = ${ws} and c.deleted_at is null
-       and c.match_keys @> array['e:' || (${k}->>'email')] order by c.created_at, c.id limit 1),
-    (select c.id from contacts c where c.workspace_id = ${ws} and c.deleted_at is null
-       and c.match_keys @> array['p:' || (${k}->>'phone')] order by c.created_at, c.id limit 1))`;
+/** Above this many rows, key matching hashes the workspace's contact keys instead of probing the index per row. */
+const HASH_MATCH_ROWS = 20_000;
+
+/**
+ * Each undecided row's existing contact by its keys: `x:` the contact's external id, then `e:` email
+ * (any of the contact's emails), then `p:` phone — the oldest contact when several share a key. Few
+ * rows probe the GIN index of `match_keys` once per key; many rows hash-join against every live
+ * contact's email and phone keys (one pass over the contacts instead of a probe per row).
+ */
+async function matchContacts(db: Db, ws: string, where: SQL, keys: SQL, target: 'contact_id' | 'match_id') {
+  const n = rowsOf<{ n: number }>(
+    await db.execute(sql`select count(*)::int as n from import_rows r where ${where} and r.decision is null`),
+  )[0]!.n;
+  const wanted = sql`select r.row_no, k.key, k.pri from import_rows r
+      cross join lateral (${keys}) k(key, pri) where ${where} and r.decision is null and k.key is not null`;
+  const hits =
+    n > HASH_MATCH_ROWS
+      ? sql`select distinct on (w.row_no) w.row_no, c.id from (${wanted}) w
+          join (select c.id, c.created_at, x.key from contacts c cross join lateral unnest(c.match_keys) x(key)
+                where c.workspace_id = ${ws} and c.deleted_at is null and (x.key like 'e:%' or x.key like 'p:%')
+                union all
+                select c.id, c.created_at, 'x:' || c.external_id from contacts c
+                where c.workspace_id = ${ws} and c.deleted_at is null and c.external_id is not null) c
+            on c.key = w.key
+          order by w.row_no, w.pri, c.created_at, c.id`
+      : sql`select distinct on (w.row_no) w.row_no, c.id from (${wanted}) w
+          cross join lateral (
+            select c.id, c.created_at from contacts c where w.key like 'x:%' and c.workspace_id = ${ws}
+              and c.deleted_at is null and c.external_id = substr(w.key, 3)
+            union all
+            select c.id, c.created_at from contacts c where w.key not like 'x:%' and c.workspace_id = ${ws}
+              and c.deleted_at is null and c.match_keys @> array[w.key]) c
+          order by w.row_no, w.pri, c.created_at, c.id`;
+  await db.execute(sql`update import_rows r set ${sql.raw(target)} = h.id from (${hits}) h
+    where ${where} and r.row_no = h.row_no`);
+}
+
+const rowsOf = <T>(r: unknown): T[] => (r as { rows: T[] }).rows;
 
 async function previewLeads(db: Db, ctx: Ctx, imp: ImportRow, where: SQL) {
   const ws = ctx.workspaceId;
   const k = sql`r.values->'k'`;
   // 1. The person: an existing contact, else the first row of the file with the same key creates one.
-  await db.execute(sql`update import_rows r set contact_id = ${contactMatch(ws, k)}
-    where ${where} and r.decision is null`);
+  await matchContacts(
+    db,
+    ws,
+    where,
+    sql`values ('x:' || (${k}->>'cx'), 1), ('e:' || (${k}->>'email'), 2), ('p:' || (${k}->>'phone'), 3)`,
+    'contact_id',
+  );
   await db.execute(sql`with keyed as (
       select r.row_no, coalesce('x:' || (${k}->>'cx'), 'e:' || (${k}->>'email'), 'p:' || (${k}->>'phone'),
                                 'r:' || r.row_no) as pk
@@ -59,23 +94,29 @@ async function previewLeads(db: Db, ctx: Ctx, imp: ImportRow, where: SQL) {
     where ${where} and r.row_no = keyed.row_no`);
   // 2. The existing lead the row is about.
   const interest = sql`lower(coalesce(r.values->'l'->>'product_interest', r.values->'l'->>'title', ''))`;
-  const matchLead =
-    imp.matchOn === 'id'
-      ? sql`(select l.id from leads l where l.workspace_id = ${ws} and l.deleted_at is null and l.id = (${k}->>'id')::uuid)`
-      : imp.matchOn === 'externalId'
-        ? sql`(select l.id from leads l where l.workspace_id = ${ws} and l.deleted_at is null and l.external_id = ${k}->>'x')`
-        : imp.matchOn.startsWith('custom.')
-          ? sql`(select l.id from leads l where l.workspace_id = ${ws} and l.deleted_at is null
-                 and l.custom->>${imp.matchOn.slice(7)} = ${k}->>'cf' order by l.created_at limit 1)`
-          : // email / phone: the person's open lead for the same interest (any open one when the row names none)
-            sql`(select l.id from leads l join stages s on s.workspace_id = l.workspace_id and s.id = l.stage_id
-                 where l.workspace_id = ${ws} and l.deleted_at is null and l.contact_id = r.contact_id
-                   and s.type = 'open'
-                   and (${interest} = '' or lower(coalesce(l.product_interest, l.title, '')) = ${interest})
-                 order by l.created_at desc, l.id desc limit 1)`;
-  await db.execute(
-    sql`update import_rows r set match_id = ${matchLead} where ${where} and r.decision is null`,
-  );
+  if (imp.matchOn === 'id' || imp.matchOn === 'externalId' || imp.matchOn.startsWith('custom.')) {
+    const cond =
+      imp.matchOn === 'id'
+        ? sql`l.id = (${k}->>'id')::uuid`
+        : imp.matchOn === 'externalId'
+          ? sql`l.external_id = ${k}->>'x'`
+          : sql`l.custom->>${imp.matchOn.slice(7)} = ${k}->>'cf'`;
+    await db.execute(sql`update import_rows r set match_id = m.id from (
+        select distinct on (r.row_no) r.row_no, l.id from import_rows r
+          join leads l on l.workspace_id = ${ws} and l.deleted_at is null and ${cond}
+        where ${where} and r.decision is null order by r.row_no, l.created_at, l.id) m
+      where ${where} and r.row_no = m.row_no`);
+  }
+  // email / phone: the person's open lead for the same interest (any open one when the row names none).
+  else
+    await db.execute(sql`update import_rows r set match_id = m.id from (
+        select distinct on (r.row_no) r.row_no, l.id from import_rows r
+          join leads l on l.workspace_id = ${ws} and l.deleted_at is null and l.contact_id = r.contact_id
+          join stages s on s.workspace_id = l.workspace_id and s.id = l.stage_id and s.type = 'open'
+        where ${where} and r.decision is null
+          and (${interest} = '' or lower(coalesce(l.product_interest, l.title, '')) = ${interest})
+        order by r.row_no, l.created_at desc, l.id desc) m
+      where ${where} and r.row_no = m.row_no`);
   // 3. Decisions.
   const onMatch = imp.mode === 'create' ? 'duplicate' : 'update';
   await db.execute(sql`update import_rows r set
@@ -121,20 +162,25 @@ async function previewContacts(db: Db, ctx: Ctx, imp: ImportRow, where: SQL) {
   const ws = ctx.workspaceId;
   const k = sql`r.values->'k'`;
   const live = sql`c.workspace_id = ${ws} and c.deleted_at is null`;
-  const match =
-    imp.matchOn === 'id'
-      ? sql`(select c.id from contacts c where ${live} and c.id = (${k}->>'id')::uuid)`
-      : imp.matchOn === 'externalId'
-        ? sql`(select c.id from contacts c where ${live} and c.external_id = ${k}->>'x')`
+  if (imp.matchOn === 'id')
+    await db.execute(sql`update import_rows r set match_id = c.id from contacts c
+      where ${where} and r.decision is null and ${live} and c.id = (${k}->>'id')::uuid`);
+  else if (imp.matchOn.startsWith('custom.'))
+    await db.execute(sql`update import_rows r set match_id = (select c.id from contacts c where ${live}
+        and c.custom->>${imp.matchOn.slice(7)} = ${k}->>'cf' order by c.created_at, c.id limit 1)
+      where ${where} and r.decision is null and ${k} ? 'cf'`);
+  else
+    await matchContacts(
+      db,
+      ws,
+      where,
+      imp.matchOn === 'externalId'
+        ? sql`values ('x:' || (${k}->>'x'), 1)`
         : imp.matchOn === 'phone'
-          ? sql`(select c.id from contacts c where ${live} and c.match_keys @> array['p:' || (${k}->>'phone')]
-                 order by c.created_at, c.id limit 1)`
-          : imp.matchOn.startsWith('custom.')
-            ? sql`(select c.id from contacts c where ${live} and c.custom->>${imp.matchOn.slice(7)} = ${k}->>'cf'
-                   order by c.created_at limit 1)`
-            : sql`(select c.id from contacts c where ${live} and c.match_keys @> array['e:' || (${k}->>'email')]
-                   order by c.created_at, c.id limit 1)`;
-  await db.execute(sql`update import_rows r set match_id = ${match} where ${where} and r.decision is null`);
+          ? sql`values ('p:' || (${k}->>'phone'), 1)`
+          : sql`values ('e:' || (${k}->>'email'), 1)`,
+      'match_id',
+    );
   const onMatch = imp.mode === 'create' ? 'duplicate' : 'update';
   await db.execute(sql`update import_rows r set decision = ${onMatch}, target_id = r.match_id,
       reason = ${onMatch === 'duplicate' ? 'matches an existing contact' : 'updates the existing contact'} || ' (' || ${imp.matchOn}::text || ')'

@@ -79,6 +79,8 @@ export async function runImport(
   const size = opts.chunkRows ?? CHUNK_ROWS;
   try {
     for (;;) {
+      // Let the event loop turn between chunks: on PGlite (in this thread) requests are served meanwhile.
+      await new Promise((r) => setImmediate(r));
       const next = rowsOf<{ from: number | null }>(
         await db.execute(sql`select min(row_no) - 1 as from from import_rows where workspace_id = ${ctx.workspaceId}
           and import_id = ${id} and applied_at is null`),

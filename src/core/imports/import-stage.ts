@@ -167,10 +167,13 @@ export async function stageImport(db: Db, ctx: Ctx, input: StageInput): Promise<
         );
       }
       input.onProgress?.(rowNo);
+      await new Promise((r) => setImmediate(r));
     };
     if (firstBatch.length) await stage(firstBatch);
     for (let n = await iterator.next(); !n.done; n = await iterator.next()) await stage(n.value);
     input.check?.();
+    // Fresh statistics for the preview's joins (PGlite has no autovacuum; on PostgreSQL it lags).
+    await db.execute(sql`analyze import_rows`);
     if (rowNo === 0) throw AppError.invalid('file', 'has a header but no data rows');
     const bytes = typeof input.fileBytes === 'function' ? input.fileBytes() : (input.fileBytes ?? null);
     const [done] = await db
