@@ -14,7 +14,16 @@
  * Run directly (`node --import tsx bench/import.ts child …`) this file is the importing process.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -22,13 +31,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { type DatabaseHandle, openDatabase } from '../src/core/db/client.js';
 import { signup } from '../src/core/auth/auth.service.js';
+import { type DatabaseHandle, openDatabase } from '../src/core/db/client.js';
 import { readTable } from '../src/core/imports/file-reader.js';
-import { runImport } from '../src/core/imports/import-run.js';
 import { rollbackImport } from '../src/core/imports/import-rollback.js';
-import { getImport, markPreviewed } from '../src/core/imports/imports.service.js';
+import { runImport } from '../src/core/imports/import-run.js';
 import { stageImport } from '../src/core/imports/import-stage.js';
+import { getImport, markPreviewed } from '../src/core/imports/imports.service.js';
 import { systemCtx } from '../src/core/shared/context.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -36,7 +45,13 @@ const SELF = fileURLToPath(import.meta.url);
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/leadbase_bench_import';
 const BENCH_EMAIL = 'import-bench@example.com';
 
-export type ImportBenchOpts = { rows: number; contacts: number; dupRate: number; pglite: boolean; keep: boolean };
+export type ImportBenchOpts = {
+  rows: number;
+  contacts: number;
+  dupRate: number;
+  pglite: boolean;
+  keep: boolean;
+};
 const rowsOf = <T>(r: unknown): T[] => (r as { rows: T[] }).rows;
 
 async function ensureDatabase(url: string): Promise<void> {
@@ -59,10 +74,19 @@ async function ensureWorkspace(h: DatabaseHandle, contacts: number): Promise<{ w
     await h.db.execute(sql`select m.workspace_id as ws, u.id as user from users u
       join memberships m on m.user_id = u.id where u.email = ${BENCH_EMAIL} limit 1`),
   )[0];
-  const ids: { ws: string; user: string } = found ?? (await signup(h.db, { email: BENCH_EMAIL, password: 'bench bench bench', name: 'Bench', workspaceName: 'Import bench' }).then((r) => ({ ws: r.workspaceId, user: r.userId })));
+  const ids: { ws: string; user: string } =
+    found ??
+    (await signup(h.db, {
+      email: BENCH_EMAIL,
+      password: 'bench bench bench',
+      name: 'Bench',
+      workspaceName: 'Import bench',
+    }).then((r) => ({ ws: r.workspaceId, user: r.userId })));
   if (!found) await h.db.execute(sql`delete from contacts where workspace_id = ${ids.ws}`);
   const have = Number(
-    rowsOf<{ n: number }>(await h.db.execute(sql`select count(*)::int as n from contacts where workspace_id = ${ids.ws}`))[0]!.n,
+    rowsOf<{ n: number }>(
+      await h.db.execute(sql`select count(*)::int as n from contacts where workspace_id = ${ids.ws}`),
+    )[0]!.n,
   );
   if (have < contacts) {
     console.error(`loading ${(contacts - have).toLocaleString('en-US')} existing contacts…`);
@@ -92,18 +116,24 @@ const benchPhone = (n: number) =>
 async function ensureFile(rows: number, contacts: number, dupRate: number): Promise<string> {
   const dir = join(tmpdir(), 'leadbase-bench');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `leads-${rows}-${contacts}-${dupRate}.csv`);
+  const file = join(dir, `leads-v2-${rows}-${contacts}-${dupRate}.csv`);
   if (existsSync(file)) return file;
   console.error(`writing ${file}…`);
   const out = createWriteStream(file);
-  const write = (s: string) => (out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
-  await write('First Name,Last Name,Email,Phone,Company,Lead Source,Product Interest,Deal Value,City,Country\n');
+  const write = (s: string) =>
+    out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r()));
+  await write(
+    'First Name,Last Name,Email,Phone,Company,Lead Source,Product Interest,Deal Value,City,Country\n',
+  );
   const sources = ['website', 'referral', 'ads', 'partner', 'trade show'];
   const products = ['Solar', 'Roof', 'Kitchen', 'Windows', 'HVAC'];
+  // mulberry32: a small PRNG with a full 2^32 period (a float LCG cycles after a few thousand draws).
   let seed = 42;
   const rand = () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed / 0x7fffffff;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   let buf = '';
   for (let i = 1; i <= rows; i++) {
@@ -173,9 +203,14 @@ async function copyFloor(url: string, file: string): Promise<number> {
   await c.connect();
   try {
     await c.query('drop table if exists bench_copy_floor');
-    await c.query(`create table bench_copy_floor (${Array.from({ length: 10 }, (_, i) => `c${i} text`).join(', ')})`);
+    await c.query(
+      `create table bench_copy_floor (${Array.from({ length: 10 }, (_, i) => `c${i} text`).join(', ')})`,
+    );
     const t0 = performance.now();
-    await pipeline(createReadStream(file), c.query(copyFrom('copy bench_copy_floor from stdin with (format csv, header true)')));
+    await pipeline(
+      createReadStream(file),
+      c.query(copyFrom('copy bench_copy_floor from stdin with (format csv, header true)')),
+    );
     const ms = performance.now() - t0;
     await c.query('drop table bench_copy_floor');
     return ms;
@@ -197,18 +232,39 @@ export async function benchImport(o: ImportBenchOpts): Promise<void> {
   const h = await openDatabase(o.pglite ? { dataDir: url } : { url, poolSize: 4 });
   await h.migrate();
   const { ws, user } = await ensureWorkspace(h, o.contacts);
+  // A previous run stopped before its rollback: undo what it left, so every run starts alike.
+  for (const left of rowsOf<{ id: string; status: string }>(
+    await h.db.execute(sql`select id, status from imports where workspace_id = ${ws} and origin = 'bench'
+      and status not in ('rolled_back', 'cancelled')`),
+  )) {
+    console.error(`rolling back the import ${left.id} a previous run left (${left.status})…`);
+    if (['queued', 'running'].includes(left.status))
+      await h.db.execute(
+        sql`update imports set status = 'failed' where workspace_id = ${ws} and id = ${left.id}`,
+      );
+    await rollbackImport(h.db, systemCtx(ws, user), left.id, { force: true });
+  }
+  await h.db.execute(sql`delete from imports where workspace_id = ${ws} and origin = 'bench'`);
   // PGlite allows one process: the child opens it after this one lets go.
   if (o.pglite) await h.close();
   const file = await ensureFile(o.rows, o.contacts, o.dupRate);
   const mb = statSync(file).size / 1024 / 1024;
-  console.log(`Importing ${o.rows.toLocaleString('en-US')} rows (${mb.toFixed(0)} MB, ${Math.round(o.dupRate * 100)}% existing people) into ${o.contacts.toLocaleString('en-US')} contacts on ${o.pglite ? 'PGlite' : 'PostgreSQL'}…`);
+  console.log(
+    `Importing ${o.rows.toLocaleString('en-US')} rows (${mb.toFixed(0)} MB, ${Math.round(o.dupRate * 100)}% existing people) into ${o.contacts.toLocaleString('en-US')} contacts on ${o.pglite ? 'PGlite' : 'PostgreSQL'}…`,
+  );
   const res = await new Promise<ChildResult>((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', SELF, 'child', url, ws, user, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, ['--import', 'tsx', SELF, 'child', url, ws, user, file], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     p.stdout.on('data', (b) => {
       out += b;
     });
-    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`import child exited ${code}`))));
+    p.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').pop()!))
+        : reject(new Error(`import child exited ${code}`)),
+    );
   });
   const floorMs = o.pglite ? null : await copyFloor(url, file);
   const rps = Math.round(o.rows / (res.totalMs / 1000));
@@ -231,14 +287,17 @@ export async function benchImport(o: ImportBenchOpts): Promise<void> {
     const rb = await rollbackImport(h2.db, systemCtx(ws, user), res.importId);
     rollbackMs = performance.now() - t0;
     console.log(`rollback                ${(rollbackMs / 1000).toFixed(1)} s  ${JSON.stringify(rb)}`);
-    await h2.db.execute(sql`delete from import_rows where workspace_id = ${ws} and import_id = ${res.importId}`);
+    await h2.db.execute(sql`delete from imports where workspace_id = ${ws} and id = ${res.importId}`);
     await h2.close();
   }
   if (!o.pglite) await h.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(HERE, 'results'), { recursive: true });
   const outFile = join(HERE, 'results', `import-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(outFile, JSON.stringify({ opts: o, ...res, floorMs, rowsPerSecond: rps, rollbackMs, lines }, null, 2));
+  writeFileSync(
+    outFile,
+    JSON.stringify({ opts: o, ...res, floorMs, rowsPerSecond: rps, rollbackMs, lines }, null, 2),
+  );
   console.log(`results: ${outFile}`);
 }
 

@@ -52,37 +52,32 @@ export async function rollbackImport(
         { field: 'status', reason: `is ${imp.status}` },
       ]);
     const ch = sql`ch.workspace_id = ${ws} and ch.import_id = ${id}`;
-    // Conflicts: changed since the import, or with people's work attached to a record it created.
+    // Conflicts: changed since the import (version), or people's work attached to a record it created.
     await tx.execute(sql`create temporary table if not exists import_undo
       (entity text, record_id uuid, action text, conflict boolean) on commit drop`);
     await tx.execute(sql`insert into import_undo
-      select ch.entity, ch.record_id, ch.action,
-        coalesce(t.version <> ch.version_after, false)
-        or (ch.action = 'created' and ch.entity = 'leads' and (
-          exists (select 1 from activities a where a.workspace_id = ${ws} and a.lead_id = ch.record_id and a.type in ${LOGGED})
-          or exists (select 1 from tasks k where k.workspace_id = ${ws} and k.lead_id = ch.record_id)
-          or exists (select 1 from appointments p where p.workspace_id = ${ws} and p.lead_id = ch.record_id)
-          or exists (select 1 from deals d where d.workspace_id = ${ws} and d.origin_lead_id = ch.record_id)))
-        or (ch.action = 'created' and ch.entity = 'contacts' and (
-          exists (select 1 from activities a where a.workspace_id = ${ws} and a.contact_id = ch.record_id and a.type in ${LOGGED})
-          or exists (select 1 from tasks k where k.workspace_id = ${ws} and k.contact_id = ch.record_id)
-          or exists (select 1 from leads l where l.workspace_id = ${ws} and l.contact_id = ch.record_id
-            and not exists (select 1 from import_changes x where x.workspace_id = ${ws} and x.import_id = ${id}
-              and x.entity = 'leads' and x.action = 'created' and x.record_id = l.id))))
-      from import_changes ch
-        left join leads t on ch.entity = 'leads' and t.workspace_id = ${ws} and t.id = ch.record_id
+      select ch.entity, ch.record_id, ch.action, coalesce(l.version <> ch.version_after, false)
+      from import_changes ch left join leads l on l.workspace_id = ${ws} and l.id = ch.record_id
       where ${ch} and ch.entity = 'leads'
       union all
-      select ch.entity, ch.record_id, ch.action, coalesce(t.version <> ch.version_after, false)
-        or (ch.action = 'created' and (
-          exists (select 1 from activities a where a.workspace_id = ${ws} and a.contact_id = ch.record_id and a.type in ${LOGGED})
-          or exists (select 1 from tasks k where k.workspace_id = ${ws} and k.contact_id = ch.record_id)
-          or exists (select 1 from leads l where l.workspace_id = ${ws} and l.contact_id = ch.record_id
-            and not exists (select 1 from import_changes x where x.workspace_id = ${ws} and x.import_id = ${id}
-              and x.entity = 'leads' and x.action = 'created' and x.record_id = l.id))))
-      from import_changes ch
-        left join contacts t on t.workspace_id = ${ws} and t.id = ch.record_id
+      select ch.entity, ch.record_id, ch.action, coalesce(c.version <> ch.version_after, false)
+      from import_changes ch left join contacts c on c.workspace_id = ${ws} and c.id = ch.record_id
       where ${ch} and ch.entity = 'contacts'`);
+    await tx.execute(sql`analyze import_undo`);
+    const made = (entity: string) =>
+      sql`(select record_id from import_undo where entity = ${entity} and action = 'created')`;
+    await tx.execute(sql`update import_undo set conflict = true where entity = 'leads' and action = 'created'
+      and record_id in (
+        select lead_id from activities where workspace_id = ${ws} and type in ${LOGGED} and lead_id in ${made('leads')}
+        union select lead_id from tasks where workspace_id = ${ws} and lead_id in ${made('leads')}
+        union select lead_id from appointments where workspace_id = ${ws} and lead_id in ${made('leads')}
+        union select origin_lead_id from deals where workspace_id = ${ws} and origin_lead_id in ${made('leads')})`);
+    await tx.execute(sql`update import_undo set conflict = true where entity = 'contacts' and action = 'created'
+      and record_id in (
+        select contact_id from activities where workspace_id = ${ws} and type in ${LOGGED} and contact_id in ${made('contacts')}
+        union select contact_id from tasks where workspace_id = ${ws} and contact_id in ${made('contacts')}
+        union select contact_id from leads where workspace_id = ${ws} and contact_id in ${made('contacts')}
+          and id not in ${made('leads')})`);
     await undoMore(tx, ws, id);
     const conflicts = rowsOf<{ n: number }>(
       await tx.execute(sql`select count(*)::int as n from import_undo where conflict`),
