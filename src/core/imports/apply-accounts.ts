@@ -42,20 +42,22 @@ export async function auditChunk(
 }
 
 /**
- * After the chunk's writes: the version of each record it wrote, to tell later changes at rollback
- * (a record written again by a later chunk of the same import takes its newer version).
+ * After the chunk's writes: the version of each record it wrote (`returning id, version`), to tell
+ * later changes at rollback (a record written again by a later chunk of the same import takes its
+ * newer version).
  */
 export async function finishVersions(
   tx: Db,
   ctx: Ctx,
   a: ApplyCtx,
   table: string,
-  c: { chunk: SQL; creates: SQL; updates: SQL },
+  written: { id: string; version: number }[],
 ): Promise<void> {
-  await tx.execute(sql`update import_changes ch set version_after = t.version
-    from ${sql.raw(table)} t where ch.workspace_id = ${ctx.workspaceId} and ch.import_id = ${a.imp.id}
-      and ch.entity = ${table} and t.workspace_id = ch.workspace_id and t.id = ch.record_id
-      and ch.record_id in (select r.target_id from import_rows r where ${c.chunk} and (${c.creates} or ${c.updates}))`);
+  if (!written.length) return;
+  await tx.execute(sql`update import_changes ch set version_after = x.version
+    from jsonb_to_recordset(${JSON.stringify(written)}::jsonb) as x(id uuid, version int)
+    where ch.workspace_id = ${ctx.workspaceId} and ch.import_id = ${a.imp.id} and ch.entity = ${table}
+      and ch.record_id = x.id`);
 }
 
 /** The chunk's rows that `which` selects (the run's totals count rows, so they add up to the file). */
@@ -91,15 +93,20 @@ const COLS = [
 export async function applyAccountsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise<ApplyResult> {
   const ws = ctx.workspaceId;
   const c = chunkOf(ctx, a);
-  const created = rowsOf<{ id: string; row_no: number }>(
+  const inserted = rowsOf<{ id: string; version: number }>(
     await tx.execute(sql`insert into accounts (workspace_id, id, ${sql.raw(COLS.join(', '))}, address, custom,
         created_by, created_at)
       select ${ws}, r.target_id, ${sql.raw(COLS.map((x) => `p.${x}`).join(', '))}, p.address,
         coalesce(p.custom, '{}'), ${ctx.userId}, coalesce(p.created_at, now())
       from import_rows r cross join lateral jsonb_populate_record(null::accounts, r.values->'a') p
       where ${c.chunk} and ${c.creates}
-      returning id, (select r2.row_no from import_rows r2 where r2.workspace_id = ${ws}
-        and r2.import_id = ${a.imp.id} and r2.target_id = accounts.id) as row_no`),
+      returning id, version`),
+  );
+  // (Every create of the chunk is inserted, or the statement fails.)
+  const created = rowsOf<{ id: string; row_no: number }>(
+    await tx.execute(
+      sql`select r.target_id as id, r.row_no from import_rows r where ${c.chunk} and ${c.creates}`,
+    ),
   );
   await recordCreated(tx, ctx, a.imp.id, 'accounts', created);
   if (a.imp.duplicatePolicy === 'flag')
@@ -114,13 +121,15 @@ export async function applyAccountsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise
   const targets = sql`select distinct on (r.target_id) r.target_id as id, r.row_no, r.values->'a' as v
       from import_rows r where ${c.chunk} and ${c.updates} order by r.target_id, r.row_no desc`;
   await recordUpdated(tx, ctx, a.imp.id, 'accounts', targets);
-  await tx.execute(sql`update accounts t set ${setFromJson(COLS)},
+  const changed = rowsOf<{ id: string; version: number }>(
+    await tx.execute(sql`update accounts t set ${setFromJson(COLS)},
       address = case when u.v ? 'address' then coalesce(t.address, '{}') || (u.v->'address') else t.address end,
       custom = t.custom || coalesce(u.v->'custom', '{}'),
       version = t.version + 1, updated_at = now()
     from (select x.*, jsonb_populate_record(null::accounts, x.v) as p from (${targets}) x) u
-    where t.workspace_id = ${ws} and t.id = u.id`);
+    where t.workspace_id = ${ws} and t.id = u.id returning t.id, t.version`),
+  );
   await auditChunk(tx, ctx, a, 'account', 'a', c);
-  await finishVersions(tx, ctx, a, 'accounts', c);
+  await finishVersions(tx, ctx, a, 'accounts', [...inserted, ...changed]);
   return { created: created.length, updated: await countRows(tx, c.chunk, c.updates) };
 }

@@ -15,7 +15,13 @@ import { type ApplyCtx, type ApplyResult, recordCreated, rowsOf } from './apply-
 export async function applyActivitiesChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise<ApplyResult> {
   const ws = ctx.workspaceId;
   const c = chunkOf(ctx, a);
-  const created = rowsOf<{ id: string; row_no: number; lead_id: string | null; contact_id: string | null }>(
+  const created = rowsOf<{
+    id: string;
+    row_no: number;
+    version: number;
+    lead_id: string | null;
+    contact_id: string | null;
+  }>(
     await tx.execute(sql`insert into activities (workspace_id, id, type, lead_id, contact_id, user_id, subject, body,
         outcome, duration_minutes, occurred_at, metadata)
       select ${ws}, r.target_id, p.type, p.lead_id, p.contact_id, coalesce(p.user_id, ${ctx.userId}::uuid), p.subject,
@@ -23,11 +29,11 @@ export async function applyActivitiesChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promi
         jsonb_build_object('importId', ${a.imp.id}::text, 'rowNo', r.row_no)
       from import_rows r cross join lateral jsonb_populate_record(null::activities, r.values->'v') p
       where ${c.chunk} and r.decision = 'create'
-      returning id, (metadata->>'rowNo')::int as row_no, lead_id, contact_id`),
+      returning id, (metadata->>'rowNo')::int as row_no, version, lead_id, contact_id`),
   );
   await recordCreated(tx, ctx, a.imp.id, 'activities', created);
   await auditChunk(tx, ctx, a, 'activity', 'v', c);
-  await finishVersions(tx, ctx, a, 'activities', c);
+  await finishVersions(tx, ctx, a, 'activities', created);
 
   const rules = await ruleSetFor(tx, ctx);
   if (rules.rules.length && created.length) {

@@ -39,7 +39,7 @@ export async function applyDealsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise<Ap
   const c = chunkOf(ctx, a);
   const currency = (await workspaceSettings(tx, ws)).currency;
   const def = a.defaultStage;
-  const created = rowsOf<{ id: string; row_no: number }>(
+  const inserted = rowsOf<{ id: string; version: number }>(
     await tx.execute(sql`insert into deals (workspace_id, id, ${sql.raw(COLS.join(', '))}, custom, created_by, created_at)
       select ${ws}, r.target_id, ${sql.join(
         COLS.map((x) =>
@@ -55,8 +55,13 @@ export async function applyDealsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise<Ap
       )}, coalesce(p.custom, '{}'), ${ctx.userId}, coalesce(p.created_at, now())
       from import_rows r cross join lateral jsonb_populate_record(null::deals, r.values->'d') p
       where ${c.chunk} and ${c.creates}
-      returning id, (select r2.row_no from import_rows r2 where r2.workspace_id = ${ws}
-        and r2.import_id = ${a.imp.id} and r2.target_id = deals.id) as row_no`),
+      returning id, version`),
+  );
+  // (Every create of the chunk is inserted, or the statement fails.)
+  const created = rowsOf<{ id: string; row_no: number }>(
+    await tx.execute(
+      sql`select r.target_id as id, r.row_no from import_rows r where ${c.chunk} and ${c.creates}`,
+    ),
   );
   await recordCreated(tx, ctx, a.imp.id, 'deals', created);
 
@@ -71,11 +76,13 @@ export async function applyDealsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise<Ap
       join stages s0 on s0.workspace_id = ${ws} and s0.id = t.stage_id
       join stages s1 on s1.workspace_id = ${ws} and s1.id = (u.v->>'stage_id')::uuid
     where u.v ? 'stage_id' and t.stage_id <> s1.id`);
-  await tx.execute(sql`update deals t set ${setFromJson(COLS)},
+  const changed = rowsOf<{ id: string; version: number }>(
+    await tx.execute(sql`update deals t set ${setFromJson(COLS)},
       custom = t.custom || coalesce(u.v->'custom', '{}'),
       version = t.version + 1, updated_at = now()
     from (select x.*, jsonb_populate_record(null::deals, x.v) as p from (${targets}) x) u
-    where t.workspace_id = ${ws} and t.id = u.id`);
+    where t.workspace_id = ${ws} and t.id = u.id returning t.id, t.version`),
+  );
 
   await tx.execute(sql`insert into activities (workspace_id, id, type, deal_id, contact_id, account_id, user_id, subject, metadata)
     select ${ws}, leadbase_uuid_v7(), 'system', d.id, d.primary_contact_id, d.account_id, ${ctx.userId},
@@ -83,6 +90,6 @@ export async function applyDealsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise<Ap
     from import_rows r join deals d on d.workspace_id = ${ws} and d.id = r.target_id
     where ${c.chunk} and ${c.creates}`);
   await auditChunk(tx, ctx, a, 'deal', 'd', c);
-  await finishVersions(tx, ctx, a, 'deals', c);
+  await finishVersions(tx, ctx, a, 'deals', [...inserted, ...changed]);
   return { created: created.length, updated: await countRows(tx, c.chunk, c.updates) };
 }

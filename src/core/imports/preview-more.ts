@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
+import { rowsOf } from './apply-shared.js';
 import type { ImportRow } from './import-stage.js';
 import { checkMatchOn } from './row-values-more.js';
 
@@ -22,12 +23,38 @@ import { checkMatchOn } from './row-values-more.js';
 export async function previewMore(db: Db, ctx: Ctx, imp: ImportRow, where: SQL): Promise<void> {
   await db.execute(sql`update import_rows r set decision = null, reason = null, errors = null
     where ${where} and r.decision = 'error' and r.values is not null`);
+  await analyze(
+    db,
+    imp.entity === 'activities'
+      ? ['leads', 'contacts']
+      : imp.entity === 'deals'
+        ? ['deals', 'accounts', 'contacts']
+        : ['accounts'],
+  );
   if (imp.entity === 'activities') return previewActivities(db, ctx, imp, where);
   checkMatchOn(imp.entity, imp.matchOn);
   if (imp.entity === 'deals') await resolveDealRefs(db, ctx, imp, where);
   if (imp.entity === 'accounts') return previewKeyed(db, ctx, imp, where, 'accounts', 'a', 'account');
   if (imp.entity === 'deals') return previewKeyed(db, ctx, imp, where, 'deals', 'd', 'deal');
   throw AppError.invalid('entity', `${imp.entity} cannot be previewed here`);
+}
+
+/**
+ * The lookups below are joins, which the planner gets right only when it knows the sizes: the staged
+ * rows are new (their statistics are sampled now); a table never analyzed (PGlite has no autovacuum)
+ * is analyzed once.
+ */
+async function analyze(db: Db, tables: string[]) {
+  await db.execute(sql`analyze import_rows`);
+  const never = rowsOf<{ t: string }>(
+    await db.execute(sql`select relname as t from pg_class where relkind = 'r' and reltuples < 0
+      and relnamespace = current_schema()::regnamespace
+      and relname in (${sql.join(
+        tables.map((t) => sql`${t}`),
+        sql`, `,
+      )})`),
+  );
+  for (const { t } of never) await db.execute(sql.raw(`analyze ${t}`));
 }
 
 /** The file's header mapped to a field (for errors found in SQL), else the field key. */
@@ -45,39 +72,76 @@ async function failRows(db: Db, imp: ImportRow, where: SQL, cond: SQL, field: st
 const uuidOf = (text: SQL) =>
   sql`case when ${text} ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then (${text})::uuid end`;
 
-/** A live contact by email (any of its emails), the oldest. */
-const contactByEmail = (
-  ws: string,
-  email: SQL,
-) => sql`(select c.id from contacts c where c.workspace_id = ${ws}
-  and c.deleted_at is null and c.match_keys @> array['e:' || ${email}] order by c.created_at, c.id limit 1)`;
+/**
+ * Looks records up for the undecided rows in one join (not a query per row): the oldest live record of
+ * `table` per key (`key` over `t`, restricted by `only`) whose key equals the row's (`rowKey` over `r`,
+ * for the rows `rows` selects) sets `set` (over `x.id`).
+ */
+async function lookup(
+  db: Db,
+  ctx: Ctx,
+  where: SQL,
+  q: { table: string; key: SQL; rowKey: SQL; set: SQL; rows?: SQL; only?: SQL; from?: SQL },
+) {
+  const rows = sql`${where} and r.decision is null and ${q.rows ?? sql`true`}`;
+  await db.execute(sql`update import_rows r set ${q.set}
+    from (select distinct on (${q.key}) ${q.key} as key, t.id
+          from ${q.from ?? sql.raw(q.table)} t
+          where t.workspace_id = ${ctx.workspaceId} and t.deleted_at is null and ${q.only ?? sql`true`}
+            and ${q.key} in (select ${q.rowKey} from import_rows r where ${rows})
+          order by ${q.key}, t.created_at, t.id) x
+    where ${rows} and x.key = ${q.rowKey}`);
+}
+
+/**
+ * Sets `values` at `path` to the oldest live contact with the row's email (any of its emails), looked
+ * up row by row through the match keys' index (a join would unnest every contact's keys).
+ */
+async function contactByEmail(db: Db, ctx: Ctx, where: SQL, path: string) {
+  // (offset 0 keeps the index lookup inside: else the planner walks every contact in creation order.)
+  const found = sql`(select x.id from (select c.id, c.created_at from contacts c
+      where c.workspace_id = ${ctx.workspaceId} and c.deleted_at is null
+        and c.match_keys @> array['e:' || (r.values->'k'->>'email')] offset 0) x
+    order by x.created_at, x.id limit 1)`;
+  await db.execute(sql`update import_rows r set values = jsonb_set(r.values, ${`{${path}}`}::text[], coalesce(to_jsonb(${found}), 'null'::jsonb))
+    where ${where} and r.decision is null and r.values->'k' ? 'email'`);
+  await db.execute(sql`update import_rows r set values = r.values #- ${`{${path}}`}::text[]
+    where ${where} and r.decision is null and r.values #> ${`{${path}}`}::text[] = 'null'::jsonb`);
+}
 
 async function resolveDealRefs(db: Db, ctx: Ctx, imp: ImportRow, where: SQL) {
-  const ws = ctx.workspaceId;
   const k = sql`r.values->'k'`;
-  const name = sql`lower(${k}->>'account')`;
-  const account = sql`(select a.id from accounts a where a.workspace_id = ${ws} and a.deleted_at is null
-    and (lower(a.name) = ${name} or lower(a.domain) = regexp_replace(${name}, '^(https?://)?(www\\.)?', ''))
-    order by lower(a.name) = ${name} desc, a.created_at, a.id limit 1)`;
-  await db.execute(sql`update import_rows r set values = jsonb_set(r.values, '{d,account_id}',
-      coalesce(to_jsonb(${account}), 'null'::jsonb))
-    where ${where} and r.decision is null and ${k} ? 'account'`);
+  await db.execute(sql`update import_rows r set values = r.values #- '{d,account_id}' #- '{d,primary_contact_id}'
+    where ${where} and r.decision is null`);
+  // The account by name, else by domain.
+  const account = sql`values = jsonb_set(r.values, '{d,account_id}', to_jsonb(x.id))`;
+  await lookup(db, ctx, where, {
+    table: 'accounts',
+    key: sql`lower(t.name)`,
+    rowKey: sql`lower(${k}->>'account')`,
+    set: account,
+  });
+  await lookup(db, ctx, where, {
+    table: 'accounts',
+    key: sql`lower(t.domain)`,
+    rowKey: sql`regexp_replace(lower(${k}->>'account'), '^(https?://)?(www\.)?', '')`,
+    rows: sql`not (r.values->'d' ? 'account_id')`,
+    set: account,
+  });
   await failRows(
     db,
     imp,
     where,
-    sql`${k} ? 'account' and r.values->'d'->'account_id' = 'null'::jsonb`,
+    sql`${k} ? 'account' and not (r.values->'d' ? 'account_id')`,
     'account',
     sql`'no account is called or has the domain "' || (r.values->'k'->>'account') || '"'`,
   );
-  await db.execute(sql`update import_rows r set values = jsonb_set(r.values, '{d,primary_contact_id}',
-      coalesce(to_jsonb(${contactByEmail(ws, sql`(${k}->>'email')`)}), 'null'::jsonb))
-    where ${where} and r.decision is null and ${k} ? 'email'`);
+  await contactByEmail(db, ctx, where, 'd,primary_contact_id');
   await failRows(
     db,
     imp,
     where,
-    sql`${k} ? 'email' and r.values->'d'->'primary_contact_id' = 'null'::jsonb`,
+    sql`${k} ? 'email' and not (r.values->'d' ? 'primary_contact_id')`,
     'contactEmail',
     sql`'no contact has the email ' || (r.values->'k'->>'email')`,
   );
@@ -96,33 +160,36 @@ async function previewKeyed(
   const ws = ctx.workspaceId;
   const k = sql`r.values->'k'`;
   const t = sql.raw(table);
-  const live = sql`t.workspace_id = ${ws} and t.deleted_at is null`;
+  // A custom key is [a-z][a-z0-9_]* (matchOn's contract): written into the SQL text, as DISTINCT ON needs.
   const cf = imp.matchOn.startsWith('custom.') ? imp.matchOn.slice(7) : null;
-  const byKey =
-    imp.matchOn === 'id'
-      ? sql`(select t.id from ${t} t where ${live} and t.id = ${uuidOf(sql`(${k}->>'id')`)})`
-      : cf
-        ? sql`(select t.id from ${t} t where ${live} and t.custom->>${cf} = ${k}->>'cf' order by t.created_at, t.id limit 1)`
-        : sql`(select t.id from ${t} t where ${live} and t.external_id = ${k}->>'x')`;
+  if (cf !== null && !/^[a-z][a-z0-9_]{0,62}$/.test(cf))
+    throw AppError.invalid('matchOn', 'must be custom.<key>');
   // `reason` holds how the row matched until the decision below.
-  await db.execute(sql`update import_rows r set match_id = ${byKey}, reason = ${imp.matchOn}::text
-    where ${where} and r.decision is null`);
-  if (table === 'accounts') {
-    // Not found by its key: the account with the same domain, else the same name, that has no key of its own.
-    const keyless =
-      imp.matchOn === 'id'
-        ? sql`true`
-        : cf
-          ? sql`(t.custom->>${cf} is null or ${k}->>'cf' is null)`
-          : sql`(t.external_id is null or ${k}->>'x' is null)`;
-    for (const [how, cond] of [
-      ['domain', sql`lower(t.domain) = ${k}->>'domain'`],
-      ['name', sql`lower(t.name) = lower(${k}->>'name')`],
+  const match = (how: string) => sql`match_id = x.id, reason = ${how}::text`;
+  const rowKey =
+    imp.matchOn === 'id' ? uuidOf(sql`(${k}->>'id')`) : cf ? sql`(${k}->>'cf')` : sql`(${k}->>'x')`;
+  await lookup(db, ctx, where, {
+    table,
+    key: imp.matchOn === 'id' ? sql`t.id` : cf ? sql.raw(`(t.custom->>'${cf}')`) : sql`t.external_id`,
+    rowKey,
+    set: match(imp.matchOn),
+  });
+  if (table === 'accounts')
+    // Not found by its key: the account with the same domain, else the same name; for a row with a key,
+    // only an account without one of its own (one with another key is another record).
+    for (const [how, key, rk] of [
+      ['domain', sql`lower(t.domain)`, sql`(${k}->>'domain')`],
+      ['name', sql`lower(t.name)`, sql`lower(${k}->>'name')`],
     ] as const)
-      await db.execute(sql`update import_rows r set match_id = (select t.id from accounts t where ${live}
-          and ${cond} and ${keyless} order by t.created_at, t.id limit 1), reason = ${how}
-        where ${where} and r.decision is null and r.match_id is null`);
-  }
+      for (const withKey of imp.matchOn === 'id' ? [null] : [false, true])
+        await lookup(db, ctx, where, {
+          table,
+          key,
+          rowKey: rk,
+          set: match(how),
+          rows: sql`r.match_id is null and ${withKey === null ? sql`true` : withKey ? sql`${rowKey} is not null` : sql`${rowKey} is null`}`,
+          only: withKey ? (cf ? sql`t.custom->>${cf} is null` : sql`t.external_id is null`) : sql`true`,
+        });
   await db.execute(
     sql`update import_rows r set reason = null where ${where} and r.decision is null and r.match_id is null`,
   );
@@ -197,34 +264,43 @@ async function previewActivities(db: Db, ctx: Ctx, imp: ImportRow, where: SQL) {
       where ${where} and r.decision is null`);
     return;
   }
-  const lead = sql`coalesce(
-    (select l.id from leads l where l.workspace_id = ${ws} and l.deleted_at is null and l.external_id = ${k}->>'lead'),
-    (select l.id from leads l where l.workspace_id = ${ws} and l.deleted_at is null
-       and l.id = ${uuidOf(sql`(${k}->>'lead')`)}))`;
-  await db.execute(sql`update import_rows r set values = jsonb_set(r.values, '{v,lead_id}', coalesce(to_jsonb(${lead}), 'null'::jsonb))
-    where ${where} and r.decision is null and ${k} ? 'lead'`);
+  await db.execute(sql`update import_rows r set values = r.values #- '{v,lead_id}' #- '{v,contact_id}'
+    where ${where} and r.decision is null`);
+  const lead = sql`values = jsonb_set(r.values, '{v,lead_id}', to_jsonb(x.id))`;
+  await lookup(db, ctx, where, {
+    table: 'leads',
+    key: sql`t.external_id`,
+    rowKey: sql`(${k}->>'lead')`,
+    set: lead,
+  });
+  await lookup(db, ctx, where, {
+    table: 'leads',
+    key: sql`t.id`,
+    rowKey: uuidOf(sql`(${k}->>'lead')`),
+    rows: sql`not (r.values->'v' ? 'lead_id')`,
+    set: lead,
+  });
   await failRows(
     db,
     imp,
     where,
-    sql`${k} ? 'lead' and r.values->'v'->'lead_id' = 'null'::jsonb`,
+    sql`${k} ? 'lead' and not (r.values->'v' ? 'lead_id')`,
     'lead',
     sql`'no lead has the external id or id "' || (r.values->'k'->>'lead') || '"'`,
   );
   // The contact: by email, else the lead's.
-  await db.execute(sql`update import_rows r set values = jsonb_set(r.values, '{v,contact_id}', coalesce(to_jsonb(
-      case when ${k} ? 'email' then ${contactByEmail(ws, sql`(${k}->>'email')`)}
-      else (select l.contact_id from leads l where l.workspace_id = ${ws} and l.id = (r.values->'v'->>'lead_id')::uuid) end),
-      'null'::jsonb))
-    where ${where} and r.decision is null`);
+  await contactByEmail(db, ctx, where, 'v,contact_id');
   await failRows(
     db,
     imp,
     where,
-    sql`${k} ? 'email' and r.values->'v'->'contact_id' = 'null'::jsonb`,
+    sql`${k} ? 'email' and not (r.values->'v' ? 'contact_id')`,
     'contactEmail',
     sql`'no contact has the email ' || (r.values->'k'->>'email')`,
   );
+  await db.execute(sql`update import_rows r set values = jsonb_set(r.values, '{v,contact_id}', to_jsonb(l.contact_id))
+    from leads l where ${where} and r.decision is null and not (r.values->'v' ? 'contact_id')
+      and l.workspace_id = ${ws} and l.id = (r.values->'v'->>'lead_id')::uuid`);
   await db.execute(sql`update import_rows r set decision = 'create', target_id = leadbase_uuid_v7(),
       reason = 'new ' || (r.values->'v'->>'type') || case when r.values->'v'->>'lead_id' is not null
         then ' on a lead' else ' on a contact' end
