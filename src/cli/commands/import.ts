@@ -186,7 +186,7 @@ export function importCommand(program: Command): void {
         console.log(
           `Import ${imp.id}: ${imp.totalRows.toLocaleString('en-US')} rows read and previewed in ${((performance.now() - started) / 1000).toFixed(1)} s: ${line(imp)}`,
         );
-        for (const [h, f] of Object.entries(imp.mapping)) console.log(`  ${h} → ${f ?? '(ignored)'}`);
+        for (const h of imp.headers) console.log(`  ${h} → ${imp.mapping[h] ?? '(ignored)'}`);
         if (o.dryRun) {
           const errs = await svc.listImportRows(db, ctx, imp.id, { decision: 'error', limit: 10 });
           for (const r of errs.data) console.log(`  row ${r.rowNo}: ${r.reason}`);
