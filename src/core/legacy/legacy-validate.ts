@@ -136,6 +136,9 @@ function normalizer(f: TargetField | undefined, country: string): Norm {
       return (s) => readList(s).map(fold).sort().join('|');
     case 'ref':
       return (s) => fold(s);
+    case 'url':
+      // The import stores a web address without a scheme as https://.
+      return (s) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(s.trim()) ? s.trim() : `https://${s.trim()}`);
     default:
       return (s) => s.trim();
   }
