@@ -136,9 +136,9 @@ export async function rollbackImport(
       const res = rowsOf<{ id: string }>(
         await tx.execute(sql`update ${sql.raw(table)} t set ${sql.raw(cols.map((c) => `${c} = (b.p).${c}`).join(', '))}
           from (select ch.record_id, jsonb_populate_record(null::${sql.raw(table)}, ch.before) as p
-                from import_changes ch join import_undo u on u.entity = ch.entity and u.record_id = ch.record_id
-                  and u.action = 'updated'
-                where ${ch} and ch.entity = ${table}) b
+                from import_changes ch
+                where ${ch} and ch.entity = ${table} and ch.action = 'updated'
+                  and ch.record_id in (select record_id from import_undo where entity = ${table} and action = 'updated')) b
           where t.workspace_id = ${ws} and t.id = b.record_id returning t.id`),
       );
       restored += res.length;
@@ -164,8 +164,8 @@ export async function rollbackImport(
           when 'deals' then 'deal' else 'activity' end, u.record_id,
         jsonb_build_object('importId', ${id}::text, 'rollback', true), ${ctx.requestId ?? null}
       from import_undo u`);
-    await tx.execute(sql`delete from import_changes ch using import_undo u
-      where ${ch} and ch.entity = u.entity and ch.record_id = u.record_id`);
+    await tx.execute(sql`delete from import_changes ch where ${ch}
+      and (ch.entity, ch.record_id) in (select entity, record_id from import_undo)`);
     const left = rowsOf<{ n: number }>(
       await tx.execute(sql`select count(*)::int as n from import_changes ch where ${ch}`),
     )[0]!.n;
