@@ -46,6 +46,11 @@ export async function previewMore(db: Db, ctx: Ctx, imp: ImportRow, where: SQL):
  */
 async function analyze(db: Db, tables: string[]) {
   await db.execute(sql`analyze import_rows`);
+  await analyzeNew(db, tables);
+}
+
+/** Analyzes the tables never analyzed (PGlite has no autovacuum; later growth the planner scales). */
+export async function analyzeNew(db: Db, tables: string[]): Promise<void> {
   const never = rowsOf<{ t: string }>(
     await db.execute(sql`select relname as t from pg_class where relkind = 'r' and reltuples < 0
       and relnamespace = current_schema()::regnamespace

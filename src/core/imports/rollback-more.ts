@@ -1,9 +1,10 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { recomputeLeads } from '../scoring/recompute.service.js';
 import { ruleSetFor } from '../scoring/scoring-rule-set.js';
 import type { Ctx } from '../shared/context.js';
 import { rowsOf } from './apply-shared.js';
+import { analyzeNew } from './preview-more.js';
 
 /**
  * The rollback of accounts, deals and activities (see rollbackImport, whose transaction and
@@ -11,12 +12,15 @@ import { rowsOf } from './apply-shared.js';
  */
 const LOGGED = sql`('call', 'email', 'meeting', 'note', 'sms')`;
 
-/** People's work attached to an account (kept: an account with any cannot go, even forced). */
-const accountInUse = (ws: string) => sql`(
-  exists (select 1 from contacts x where x.workspace_id = ${ws} and x.account_id = ch.record_id)
-  or exists (select 1 from deals x where x.workspace_id = ${ws} and x.account_id = ch.record_id)
-  or exists (select 1 from activities x where x.workspace_id = ${ws} and x.account_id = ch.record_id
-    and coalesce(x.metadata->>'importId', '') <> ch.import_id::text))`;
+/**
+ * People's work attached to an account `id` (kept: an account with any cannot go, even forced). Each
+ * set is read once (a hashed subplan), not probed per account: activities have no index on account_id.
+ */
+const accountInUse = (ws: string, importId: string, id: SQL) => sql`(
+  ${id} in (select x.account_id from contacts x where x.workspace_id = ${ws} and x.account_id is not null)
+  or ${id} in (select x.account_id from deals x where x.workspace_id = ${ws} and x.account_id is not null)
+  or ${id} in (select x.account_id from activities x where x.workspace_id = ${ws} and x.account_id is not null
+    and coalesce(x.metadata->>'importId', '') <> ${importId}::text))`;
 
 /**
  * Adds the import's accounts, deals and activities to `import_undo`. A conflict: changed since the
@@ -28,10 +32,10 @@ export async function undoMore(tx: Db, ws: string, importId: string): Promise<vo
   for (const table of ['accounts', 'deals', 'activities'] as const) {
     const attached =
       table === 'accounts'
-        ? accountInUse(ws)
+        ? accountInUse(ws, importId, sql`ch.record_id`)
         : table === 'deals'
           ? sql`(exists (select 1 from activities a where a.workspace_id = ${ws} and a.deal_id = ch.record_id and a.type in ${LOGGED})
-              or exists (select 1 from tasks k where k.workspace_id = ${ws} and k.deal_id = ch.record_id))`
+              or ch.record_id in (select k.deal_id from tasks k where k.workspace_id = ${ws} and k.deal_id is not null))`
           : sql`false`;
     await tx.execute(sql`insert into import_undo
       select ch.entity, ch.record_id, ch.action, coalesce(t.version <> ch.version_after, false)
@@ -39,13 +43,15 @@ export async function undoMore(tx: Db, ws: string, importId: string): Promise<vo
       from import_changes ch left join ${sql.raw(table)} t on t.workspace_id = ${ws} and t.id = ch.record_id
       where ${ch} and ch.entity = ${table}`);
   }
+  // The undo joins import_changes to import_undo: the planner needs their sizes (else a nested loop).
+  await tx.execute(sql`analyze import_undo`);
+  await analyzeNew(tx, ['import_changes']);
 }
 
 /** An account with people's work attached stays even when forced (deleting it would orphan them). */
 export async function keepMore(tx: Db, ws: string, importId: string): Promise<void> {
-  await tx.execute(sql`delete from import_undo u using import_changes ch
-    where ch.workspace_id = ${ws} and ch.import_id = ${importId} and ch.entity = 'accounts'
-      and ch.record_id = u.record_id and u.entity = 'accounts' and u.action = 'created' and ${accountInUse(ws)}`);
+  await tx.execute(sql`delete from import_undo u where u.entity = 'accounts' and u.action = 'created'
+    and ${accountInUse(ws, importId, sql`u.record_id`)}`);
 }
 
 /**
