@@ -547,4 +547,49 @@ describe.each(DB_KINDS)('imports of accounts, deals and activities on %s', (kind
     expect(await rollback(r.body.id)).toEqual({ deleted: 3, restored: 1, conflicts: 0, forced: false });
     expect(await checksums(t, s.workspaceId)).toEqual(before);
   });
+  it('activities and deals people worked on since the import are conflicts; force undoes them', async () => {
+    const lead = (
+      await c.post('/api/v1/leads', { firstName: 'Kim', email: 'kim@example.com', externalId: 'L-77' })
+    ).body;
+    const acts = await upload(
+      { entity: 'activities' },
+      'a.csv',
+      'Type,Lead,Subject\r\ncall,L-77,First call\r\nnote,L-77,Left a note\r\n',
+    );
+    expect(acts.body.preview.counts).toMatchObject({ create: 2, error: 0 });
+    await runToEnd(acts.body.id);
+    const [first, second] = (await decisions(acts.body.id)).map((x) => x.targetId!);
+    expect((await c.patch(`/api/v1/activities/${first}`, { outcome: 'connected' })).status).toBe(200);
+    expect(await rollback(acts.body.id)).toEqual({ deleted: 1, restored: 0, conflicts: 1, forced: false });
+    expect((await c.get(`/api/v1/activities/${first}`)).body).toMatchObject({ outcome: 'connected' });
+    expect((await c.get(`/api/v1/activities/${second}`)).status).toBe(404);
+    expect(await rollback(acts.body.id, true)).toEqual({
+      deleted: 1,
+      restored: 0,
+      conflicts: 0,
+      forced: true,
+    });
+    expect((await c.get(`/api/v1/activities/${first}`)).status).toBe(404);
+
+    const deals = await upload({ entity: 'deals' }, 'd.csv', 'Deal name,External ID\r\nKim kitchen,K-1\r\n');
+    await runToEnd(deals.body.id);
+    const dealId = (await decisions(deals.body.id))[0]!.targetId!;
+    const call = await c.post('/api/v1/activities', {
+      type: 'call',
+      dealId,
+      leadId: lead.id,
+      subject: 'Price talk',
+    });
+    expect(call.status, JSON.stringify(call.body)).toBe(201);
+    expect(await rollback(deals.body.id)).toEqual({ deleted: 0, restored: 0, conflicts: 1, forced: false });
+    expect((await c.get(`/api/v1/deals/${dealId}`)).status).toBe(200);
+    expect(await rollback(deals.body.id, true)).toEqual({
+      deleted: 1,
+      restored: 0,
+      conflicts: 0,
+      forced: true,
+    });
+    expect((await c.get(`/api/v1/deals/${dealId}`)).status).toBe(404);
+    expect((await c.get(`/api/v1/activities/${call.body.id}`)).status).toBe(404);
+  });
 });
