@@ -132,7 +132,9 @@ export async function applyContactsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise
   for (const t of ['contacts', 'leads'])
     await tx.execute(sql`update import_changes ch set version_after = t.version
       from ${sql.raw(t)} t where ch.workspace_id = ${ws} and ch.import_id = ${a.imp.id}
-        and ch.entity = ${t} and ch.version_after is null and t.workspace_id = ch.workspace_id and t.id = ch.record_id`);
+        and ch.entity = ${t} and t.workspace_id = ch.workspace_id and t.id = ch.record_id
+        and (ch.version_after is null or (${t} = 'contacts'
+          and ch.record_id in (select r.target_id from import_rows r where ${chunk})))`);
   return { created: created.length, updated: before.size };
 }
 

@@ -177,7 +177,20 @@ export async function applyLeadsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise<Ap
       ${ctx.requestId ?? null}
     from import_rows r where ${chunk} and (${creates} or ${updates})`);
 
-  // Contacts of new open leads are leads now (SPEC 2); a won lead converts its contact.
+  // Contacts of new open leads are leads now (SPEC 2); a won lead converts its contact. A contact that
+  // existed before the import gets its before-image first (its rollback restores the status).
+  const lifecycle = sql`from import_rows r join leads l on l.workspace_id = ${ws} and l.id = r.target_id
+      join stages st on st.workspace_id = ${ws} and st.id = l.stage_id
+      join contacts t on t.workspace_id = ${ws} and t.id = r.contact_id
+    where ${chunk} and (${creates} or ${updates})
+      and ((st.type = 'open' and t.status = 'prospect') or (st.type = 'won' and t.status in ('lead', 'prospect')))`;
+  await recordUpdated(
+    tx,
+    ctx,
+    a.imp.id,
+    'contacts',
+    sql`select distinct on (t.id) t.id, r.row_no ${lifecycle} order by t.id, r.row_no`,
+  );
   await tx.execute(sql`update contacts t set status = case when st.type = 'won' then 'active' else 'lead' end,
       is_converted_from_lead = t.is_converted_from_lead or st.type = 'won',
       conversion_date = case when st.type = 'won' then coalesce(t.conversion_date, now()) else t.conversion_date end,
@@ -216,11 +229,17 @@ export async function applyLeadsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise<Ap
 }
 
 /** After the chunk's writes: each written record's version, to tell later changes at rollback. */
-async function finishVersions(tx: Db, ctx: Ctx, importId: string, _chunk: SQL) {
-  for (const t of ['leads', 'contacts'])
+async function finishVersions(tx: Db, ctx: Ctx, importId: string, chunk: SQL) {
+  // Every record this chunk wrote (a record written again by a later chunk gets its newer version).
+  for (const [t, col] of [
+    ['leads', 'target_id'],
+    ['contacts', 'contact_id'],
+  ] as const)
     await tx.execute(sql`update import_changes ch set version_after = t.version
       from ${sql.raw(t)} t where ch.workspace_id = ${ctx.workspaceId} and ch.import_id = ${importId}
-        and ch.entity = ${t} and ch.version_after is null and t.workspace_id = ch.workspace_id and t.id = ch.record_id`);
+        and ch.entity = ${t} and t.workspace_id = ch.workspace_id and t.id = ch.record_id
+        and (ch.version_after is null
+          or ch.record_id in (select ${sql.raw(`r.${col}`)} from import_rows r where ${chunk}))`);
 }
 
 async function topRanks(tx: Db, ctx: Ctx, rows: { row_no: number; stage_id: string }[]) {

@@ -16,8 +16,9 @@ import { previewMore } from './preview-more.js';
 export async function previewImport(db: Db, ctx: Ctx, imp: ImportRow): Promise<ImportCounts> {
   const ws = ctx.workspaceId;
   const where = sql`r.workspace_id = ${ws} and r.import_id = ${imp.id}`;
-  await db.execute(sql`update import_rows r set decision = null, reason = null, match_id = null,
-      target_id = null, contact_id = null where ${where} and r.decision is distinct from 'error'`);
+  // Every decision is taken again, except the errors of rows that could not be read (their values are null).
+  await db.execute(sql`update import_rows r set decision = null, reason = null, errors = null, match_id = null,
+      target_id = null, contact_id = null where ${where} and r.values is not null`);
   if (imp.entity === 'leads') await previewLeads(db, ctx, imp, where);
   else if (imp.entity === 'contacts') await previewContacts(db, ctx, imp, where);
   else await previewMore(db, ctx, imp, where);
@@ -35,7 +36,7 @@ export async function countDecisions(db: Db, ctx: Ctx, importId: string): Promis
 }
 
 /** Above this many rows, key matching hashes the workspace's contact keys instead of probing the index per row. */
-const HASH_MATCH_ROWS = 20_000;
+const HASH_MATCH_ROWS = 5_000;
 
 /**
  * Each undecided row's existing contact by its keys: `x:` the contact's external id, then `e:` email
@@ -51,12 +52,17 @@ async function matchContacts(db: Db, ws: string, where: SQL, keys: SQL, target: 
       cross join lateral (${keys}) k(key, pri) where ${where} and r.decision is null and k.key is not null`;
   const hits =
     n > HASH_MATCH_ROWS
-      ? sql`select distinct on (w.row_no) w.row_no, c.id from (${wanted}) w
+      ? sql`with w as materialized (${wanted})
+        select distinct on (w.row_no) w.row_no, c.id from w
           join (select c.id, c.created_at, x.key from contacts c cross join lateral unnest(c.match_keys) x(key)
-                where c.workspace_id = ${ws} and c.deleted_at is null and (x.key like 'e:%' or x.key like 'p:%')
+                where c.workspace_id = ${ws} and c.deleted_at is null
+                  -- one GIN scan for every key of the file at once: only the contacts that share one are read
+                  and c.match_keys && (select array_agg(distinct w.key) from w where w.key not like 'x:%')
+                  and (x.key like 'e:%' or x.key like 'p:%')
                 union all
                 select c.id, c.created_at, 'x:' || c.external_id from contacts c
-                where c.workspace_id = ${ws} and c.deleted_at is null and c.external_id is not null) c
+                where c.workspace_id = ${ws} and c.deleted_at is null
+                  and c.external_id in (select substr(w.key, 3) from w where w.key like 'x:%')) c
             on c.key = w.key
           order by w.row_no, w.pri, c.created_at, c.id`
       : sql`select distinct on (w.row_no) w.row_no, c.id from (${wanted}) w
@@ -121,7 +127,9 @@ async function previewLeads(db: Db, ctx: Ctx, imp: ImportRow, where: SQL) {
   const onMatch = imp.mode === 'create' ? 'duplicate' : 'update';
   await db.execute(sql`update import_rows r set
       decision = ${onMatch},
-      target_id = r.match_id,
+      -- flagged duplicates are created (a new record, marked); the others write the match
+      target_id = case when ${onMatch}::text = 'duplicate' and ${imp.duplicatePolicy}::text = 'flag'
+        then leadbase_uuid_v7() else r.match_id end,
       reason = ${onMatch === 'duplicate' ? 'matches an existing lead' : 'updates the existing lead'} || ' (' || ${imp.matchOn}::text || ')'
     where ${where} and r.decision is null and r.match_id is not null`);
   // A matched lead's contact is the one its row writes (or, flagged, gives a second lead).
@@ -182,7 +190,9 @@ async function previewContacts(db: Db, ctx: Ctx, imp: ImportRow, where: SQL) {
       'match_id',
     );
   const onMatch = imp.mode === 'create' ? 'duplicate' : 'update';
-  await db.execute(sql`update import_rows r set decision = ${onMatch}, target_id = r.match_id,
+  await db.execute(sql`update import_rows r set decision = ${onMatch},
+      target_id = case when ${onMatch}::text = 'duplicate' and ${imp.duplicatePolicy}::text = 'flag'
+        then leadbase_uuid_v7() else r.match_id end,
       reason = ${onMatch === 'duplicate' ? 'matches an existing contact' : 'updates the existing contact'} || ' (' || ${imp.matchOn}::text || ')'
     where ${where} and r.decision is null and r.match_id is not null`);
   if (imp.mode === 'update')

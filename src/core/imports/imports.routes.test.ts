@@ -200,6 +200,33 @@ describe.each(DB_KINDS)('imports on %s', (kind) => {
     void before;
   });
 
+  it('flags a duplicate under the flag policy: a new contact, paired with the match in the duplicates view', async () => {
+    const old = await c.post('/api/v1/contacts', {
+      firstName: 'Gus',
+      lastName: 'Grant',
+      email: 'gus@example.com',
+    });
+    const r = await upload(
+      { entity: 'contacts', duplicatePolicy: 'flag' },
+      'gus.csv',
+      'First name,Last name,Email\r\nGus,Grant,gus@example.com\r\n',
+    );
+    expect(r.body.preview.counts).toMatchObject({ duplicate: 1 });
+    const row = (await c.get(`/api/v1/imports/${r.body.id}/rows`)).body.data[0];
+    expect(row.matchId).toBe(old.body.id);
+    expect(row.targetId).not.toBe(old.body.id);
+    const done = await runToEnd(r.body.id);
+    expect(done.result).toMatchObject({ created: 1, skipped: 0 });
+    expect((await c.get(`/api/v1/contacts/${row.targetId}`)).body).toMatchObject({
+      email: 'gus@example.com',
+    });
+    const pairs = await query<{ n: number }>(
+      t,
+      `select count(*)::int as n from duplicate_candidates where workspace_id = '${s.workspaceId}' and '${old.body.id}' in (record_a::text, record_b::text) and '${row.targetId}' in (record_a::text, record_b::text)`,
+    );
+    expect(pairs[0]!.n).toBe(1);
+  });
+
   it('refuses malformed uploads with the field and the reason, writing nothing', async () => {
     const n0 = (await query<{ n: number }>(t, 'select count(*)::int as n from imports'))[0]!.n;
     expectProblem(await upload({ entity: 'leads' }, 'empty.csv', ''), 422, ['file']);

@@ -132,8 +132,14 @@ export async function updateImportSettings(
   const mapping = s.mapping
     ? checkMapping(imp.headers, { ...imp.mapping, ...s.mapping }, fields)
     : imp.mapping;
-  const { suggestions, ...oldOptions } = imp.options as Record<string, unknown>;
-  const options = s.options ? { ...s.options, suggestions } : imp.options;
+  // New reading options replace the old ones; other stored keys (suggestions, a legacy run's tag) stay.
+  const {
+    defaults: _d,
+    defaultCountry: _c,
+    dateFormat: _f,
+    ...kept
+  } = imp.options as Record<string, unknown>;
+  const options = s.options ? { ...kept, ...s.options } : imp.options;
   const [next] = await db
     .update(imports)
     .set({
@@ -152,7 +158,6 @@ export async function updateImportSettings(
     s.mapping !== undefined ||
     s.options !== undefined ||
     (s.matchOn !== undefined && (s.matchOn.startsWith('custom.') || imp.matchOn.startsWith('custom.')));
-  void oldOptions;
   if (reread) await restageImport(db, ctx, next!);
   await markPreviewed(db, ctx, next!);
   return getImport(db, ctx, id);
