@@ -23,7 +23,6 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { firstOwner } from '../src/cli/commands/api-key.js';
 import { createApiKey } from '../src/core/auth/api-keys.service.js';
 import { type DatabaseHandle, openDatabase } from '../src/core/db/client.js';
@@ -33,6 +32,7 @@ import { recomputeWorkspace } from '../src/core/scoring/recompute.service.js';
 import { invalidateRuleSet } from '../src/core/scoring/scoring-rule-set.js';
 import { systemCtx } from '../src/core/shared/context.js';
 import { newId } from '../src/core/shared/ids.js';
+import { ensureDatabase } from './bench-db.js';
 import { cannon, percentile } from './cannon.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -67,24 +67,6 @@ function checkLocal(url: string): void {
   const host = new URL(url).hostname;
   if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host))
     throw new Error(`BENCH_DATABASE_URL must point at 127.0.0.1 (got ${host})`);
-}
-
-async function ensureDatabase(url: string): Promise<void> {
-  const name = decodeURIComponent(new URL(url).pathname.slice(1));
-  if (!/^[\w-]+$/.test(name)) throw new Error(`unexpected database name ${name}`);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const c = new pg.Client({ connectionString: admin.toString() });
-  await c.connect();
-  try {
-    const r = await c.query('select 1 from pg_database where datname = $1', [name]);
-    if (r.rowCount === 0) {
-      console.error(`creating database ${name}`);
-      await c.query(`create database "${name}"`);
-    }
-  } finally {
-    await c.end();
-  }
 }
 
 /** A demo workspace of `leads` leads whose default pipeline has 8 stages (demo with extraStages 2). */

@@ -15,7 +15,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { signup } from '../src/core/auth/auth.service.js';
 import { insertContact } from '../src/core/contacts/contacts.service.js';
 import { type DatabaseHandle, openDatabase } from '../src/core/db/client.js';
@@ -24,6 +23,7 @@ import { findContactCandidates } from '../src/core/duplicates/duplicates.service
 import { backfillMatchKeys, scanDuplicates } from '../src/core/duplicates/scan.service.js';
 import { type Ctx, systemCtx } from '../src/core/shared/context.js';
 import { newId } from '../src/core/shared/ids.js';
+import { ensureDatabase } from './bench-db.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const FEBRL_DIR = join(HERE, '..', '..', 'shared', 'data', 'febrl');
@@ -124,24 +124,6 @@ export async function febrlQuality(h: DatabaseHandle, file: string) {
 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-
-async function ensureDatabase(url: string): Promise<void> {
-  const host = new URL(url).hostname;
-  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host))
-    throw new Error(`BENCH_DATABASE_URL must point at 127.0.0.1 (got ${host})`);
-  const name = decodeURIComponent(new URL(url).pathname.slice(1));
-  if (!/^[\w-]+$/.test(name)) throw new Error(`unexpected database name ${name}`);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const c = new pg.Client({ connectionString: admin.toString() });
-  await c.connect();
-  try {
-    const r = await c.query('select 1 from pg_database where datname = $1', [name]);
-    if (r.rowCount === 0) await c.query(`create database "${name}"`);
-  } finally {
-    await c.end();
-  }
-}
 
 /** A demo workspace with exactly `contacts` contacts (made with `--leads = --contacts = N` when missing). */
 async function demoWorkspace(h: DatabaseHandle, contacts: number): Promise<string> {

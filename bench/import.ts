@@ -39,6 +39,7 @@ import { runImport } from '../src/core/imports/import-run.js';
 import { stageImport } from '../src/core/imports/import-stage.js';
 import { getImport, markPreviewed } from '../src/core/imports/imports.service.js';
 import { systemCtx } from '../src/core/shared/context.js';
+import { ensureDatabase } from './bench-db.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
@@ -53,20 +54,6 @@ export type ImportBenchOpts = {
   keep: boolean;
 };
 const rowsOf = <T>(r: unknown): T[] => (r as { rows: T[] }).rows;
-
-async function ensureDatabase(url: string): Promise<void> {
-  const name = decodeURIComponent(new URL(url).pathname.slice(1));
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const c = new pg.Client({ connectionString: admin.toString() });
-  await c.connect();
-  try {
-    const r = await c.query('select 1 from pg_database where datname = $1', [name]);
-    if (r.rowCount === 0) await c.query(`create database "${name}"`);
-  } finally {
-    await c.end();
-  }
-}
 
 /** The bench workspace with `contacts` existing people (person<i>@bench.example, +1 650 5xx xxxx). */
 async function ensureWorkspace(h: DatabaseHandle, contacts: number): Promise<{ ws: string; user: string }> {

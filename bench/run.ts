@@ -27,10 +27,10 @@ import { type DatabaseHandle, openDatabase } from '../src/core/db/client.js';
 import { generateDemo, MAX_DEMO_LEADS } from '../src/core/demo/demo.service.js';
 import { systemCtx } from '../src/core/shared/context.js';
 import { type BoardBenchOpts, benchBoard } from './board.js';
-import { benchImport, type ImportBenchOpts } from './import.js';
 import { cannon, percentile, type Sample } from './cannon.js';
 import { createBody } from './create-body.js';
 import { benchDuplicates, type DuplicatesBenchOpts } from './duplicates.js';
+import { benchImport, type ImportBenchOpts } from './import.js';
 import type { ReadyMessage } from './server.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -507,7 +507,9 @@ program
   .action((o: BoardBenchOpts) => benchBoard(o));
 program
   .command('import')
-  .description('Import a big leads CSV (a share of existing people) on PostgreSQL or PGlite: rows/s, peak RSS, ratio to COPY')
+  .description(
+    'Import a big leads CSV (a share of existing people) on PostgreSQL or PGlite: rows/s, peak RSS, ratio to COPY',
+  )
   .option('--rows <n>', 'rows in the file', int('--rows', 100, 10_000_000), 1_000_000)
   .option('--contacts <n>', 'existing contacts in the workspace', int('--contacts', 0, 10_000_000), 1_000_000)
   .option('--dup-rate <r>', 'share of rows that are existing people', (v: string) => Number(v), 0.3)

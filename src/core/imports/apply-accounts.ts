@@ -4,42 +4,15 @@ import type { Ctx } from '../shared/context.js';
 import {
   type ApplyCtx,
   type ApplyResult,
+  auditChunk,
+  chunkOf,
   recordCreated,
   recordUpdated,
   rowsOf,
   setFromJson,
 } from './apply-shared.js';
 
-/** What a chunk of accounts, deals or activities writes: its rows, the creates and the updates. */
-export function chunkOf(ctx: Ctx, a: ApplyCtx) {
-  const ws = ctx.workspaceId;
-  return {
-    chunk: sql`r.workspace_id = ${ws} and r.import_id = ${a.imp.id} and r.row_no > ${a.from}
-      and r.row_no <= ${a.to} and r.applied_at is null`,
-    // A flagged duplicate is a new record (its own id); under the update policy it updates the match.
-    creates: sql`(r.decision = 'create' or (r.decision = 'duplicate' and ${a.imp.duplicatePolicy}::text = 'flag'
-      and r.match_id is not null and r.target_id is not null and r.target_id <> r.match_id))`,
-    updates: sql`(r.decision = 'update' or (r.decision = 'duplicate' and ${a.imp.duplicatePolicy}::text = 'update'
-      and r.match_id is not null and r.target_id = r.match_id))`,
-  };
-}
-
-/** One audit entry per record the chunk wrote, set-based: the row's values, the import and row. */
-export async function auditChunk(
-  tx: Db,
-  ctx: Ctx,
-  a: ApplyCtx,
-  entity: string,
-  values: string,
-  c: { chunk: SQL; creates: SQL; updates: SQL },
-): Promise<void> {
-  await tx.execute(sql`insert into audit_entries (workspace_id, id, actor_user_id, actor_api_key_id, action, entity, entity_id, after, request_id)
-    select ${ctx.workspaceId}, leadbase_uuid_v7(), ${ctx.userId}, ${ctx.apiKeyId ?? null},
-      case when ${c.creates} then 'create' else 'update' end, ${entity}, r.target_id,
-      (r.values->${values}) || jsonb_build_object('importId', ${a.imp.id}::text, 'rowNo', r.row_no),
-      ${ctx.requestId ?? null}
-    from import_rows r where ${c.chunk} and (${c.creates} or ${c.updates})`);
-}
+export { auditChunk, chunkOf };
 
 /**
  * After the chunk's writes: the version of each record it wrote (`returning id, version`), to tell

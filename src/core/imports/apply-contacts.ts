@@ -6,6 +6,7 @@ import type { Ctx } from '../shared/context.js';
 import {
   type ApplyCtx,
   type ApplyResult,
+  chunkOf,
   recordCreated,
   recordUpdated,
   rowsOf,
@@ -45,12 +46,7 @@ export const accountByName = (ws: string) => sql`(select a.id from accounts a wh
  */
 export async function applyContactsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise<ApplyResult> {
   const ws = ctx.workspaceId;
-  const chunk = sql`r.workspace_id = ${ws} and r.import_id = ${a.imp.id} and r.row_no > ${a.from}
-    and r.row_no <= ${a.to} and r.applied_at is null`;
-  const creates = sql`(r.decision = 'create' or (r.decision = 'duplicate' and ${a.imp.duplicatePolicy}::text = 'flag'
-    and r.match_id is not null))`;
-  const updates = sql`(r.decision = 'update' or (r.decision = 'duplicate' and ${a.imp.duplicatePolicy}::text = 'update'
-    and r.match_id is not null))`;
+  const { chunk, creates, updates } = chunkOf(ctx, a);
   const c = sql`jsonb_populate_record(null::contacts, r.values->'c')`;
 
   const created = rowsOf<{ id: string; row_no: number }>(

@@ -10,6 +10,8 @@ import type { Ctx } from '../shared/context.js';
 import {
   type ApplyCtx,
   type ApplyResult,
+  auditChunk,
+  chunkOf,
   recordCreated,
   recordUpdated,
   rowsOf,
@@ -52,12 +54,7 @@ const CONTACT_COLS = ['first_name', 'last_name', 'company_name', 'job_title', 'a
  */
 export async function applyLeadsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise<ApplyResult> {
   const ws = ctx.workspaceId;
-  const chunk = sql`r.workspace_id = ${ws} and r.import_id = ${a.imp.id} and r.row_no > ${a.from}
-    and r.row_no <= ${a.to} and r.applied_at is null`;
-  const creates = sql`(r.decision = 'create' or (r.decision = 'duplicate' and ${a.imp.duplicatePolicy}::text = 'flag'
-    and r.match_id is not null))`;
-  const updates = sql`(r.decision = 'update' or (r.decision = 'duplicate' and ${a.imp.duplicatePolicy}::text = 'update'
-    and r.match_id is not null))`;
+  const { chunk, creates, updates } = chunkOf(ctx, a);
   const p = sql`jsonb_populate_record(null::leads, r.values->'l')`;
   const c = sql`jsonb_populate_record(null::contacts, r.values->'c')`;
   const def = a.defaultStage;
@@ -171,11 +168,7 @@ export async function applyLeadsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise<Ap
       jsonb_build_object('event', case when ${creates} then 'lead.created' else 'lead.updated' end,
         'importId', ${a.imp.id}::text, 'rowNo', r.row_no)
     from import_rows r where ${chunk} and (${creates} or ${updates})`);
-  await tx.execute(sql`insert into audit_entries (workspace_id, id, actor_user_id, actor_api_key_id, action, entity, entity_id, after, request_id)
-    select ${ws}, leadbase_uuid_v7(), ${ctx.userId}, ${ctx.apiKeyId ?? null}, case when ${creates} then 'create' else 'update' end,
-      'lead', r.target_id, (r.values->'l') || jsonb_build_object('importId', ${a.imp.id}::text, 'rowNo', r.row_no),
-      ${ctx.requestId ?? null}
-    from import_rows r where ${chunk} and (${creates} or ${updates})`);
+  await auditChunk(tx, ctx, a, 'lead', 'l', { chunk, creates, updates });
 
   // Contacts of new open leads are leads now (SPEC 2); a won lead converts its contact. A contact that
   // existed before the import gets its before-image first (its rollback restores the status).

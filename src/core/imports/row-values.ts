@@ -240,6 +240,24 @@ function contactColumns(t: Record<string, unknown>, country: string, fail: Fail)
   return c;
 }
 
+/** A person's match keys: the primary email and phone (for SQL), and the stored blocking keys. */
+function personKeys(c: Record<string, unknown>): RowKeys {
+  const k: RowKeys = {};
+  const emails = c.emails as { normalized: string }[] | undefined;
+  const phones = c.phones as { e164: string }[] | undefined;
+  if (emails?.[0]) k.email = emails[0].normalized;
+  if (phones?.[0]) k.phone = phones[0].e164;
+  c.match_keys = contactMatchColumns({
+    firstName: c.first_name as string,
+    lastName: c.last_name as string,
+    emails: emails ?? [],
+    phones: phones ?? [],
+    addresses: (c.addresses as never) ?? [],
+    companyName: c.company_name as string,
+  }).matchKeys;
+  return k;
+}
+
 const LEAD_COLS = [
   'externalId',
   'title',
@@ -309,22 +327,10 @@ function leadValues(
   if (parsed?.company != null) c.company_name = parsed.company;
   if (Object.keys(cCustom).length) c.custom = cCustom;
   if (t.contactExternalId !== undefined) c.external_id = t.contactExternalId;
-  const k: RowKeys = {};
-  const emails = c.emails as { normalized: string }[] | undefined;
-  const phones = c.phones as { e164: string }[] | undefined;
-  if (emails?.[0]) k.email = emails[0].normalized;
-  if (phones?.[0]) k.phone = phones[0].e164;
+  const k = personKeys(c);
   if (t.contactExternalId !== undefined) k.cx = String(t.contactExternalId);
   if (l.external_id !== undefined) k.x = String(l.external_id);
   if (t.id !== undefined) k.id = String(t.id);
-  c.match_keys = contactMatchColumns({
-    firstName: c.first_name as string,
-    lastName: c.last_name as string,
-    emails: emails ?? [],
-    phones: phones ?? [],
-    addresses: (c.addresses as never) ?? [],
-    companyName: c.company_name as string,
-  }).matchKeys;
   return { l, c, k, st };
 }
 
@@ -363,21 +369,9 @@ function contactValues(
   if (parsed?.companyName != null) c.company_name = parsed.companyName;
   if (Object.keys(custom).length) c.custom = custom;
   if (t.createdAt !== undefined) c.created_at = t.createdAt;
-  const k: RowKeys = {};
-  const emails = c.emails as { normalized: string }[] | undefined;
-  const phones = c.phones as { e164: string }[] | undefined;
-  if (emails?.[0]) k.email = emails[0].normalized;
-  if (phones?.[0]) k.phone = phones[0].e164;
+  const k = personKeys(c);
   if (c.external_id !== undefined) k.x = String(c.external_id);
   if (t.id !== undefined) k.id = String(t.id);
   if (t.account !== undefined) k.account = String(t.account);
-  c.match_keys = contactMatchColumns({
-    firstName: c.first_name as string,
-    lastName: c.last_name as string,
-    emails: emails ?? [],
-    phones: phones ?? [],
-    addresses: (c.addresses as never) ?? [],
-    companyName: c.company_name as string,
-  }).matchKeys;
   return { c, k };
 }
