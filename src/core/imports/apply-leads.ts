@@ -172,11 +172,13 @@ export async function applyLeadsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise<Ap
 
   // Contacts of new open leads are leads now (SPEC 2); a won lead converts its contact. A contact that
   // existed before the import gets its before-image first (its rollback restores the status).
-  const lifecycle = sql`from import_rows r join leads l on l.workspace_id = ${ws} and l.id = r.target_id
-      join stages st on st.workspace_id = ${ws} and st.id = l.stage_id
-      join contacts t on t.workspace_id = ${ws} and t.id = r.contact_id
+  // The stage type comes from the row (`values.st`; the default stage's for a create that names none),
+  // not from a join through leads and stages: a join the planner would order by stale statistics of the
+  // growing leads table (scanning a column per row).
+  const stType = sql`coalesce(r.values->>'st', case when ${creates} then ${def.type}::text end)`;
+  const lifecycle = sql`from import_rows r join contacts t on t.workspace_id = ${ws} and t.id = r.contact_id
     where ${chunk} and (${creates} or ${updates})
-      and ((st.type = 'open' and t.status = 'prospect') or (st.type = 'won' and t.status in ('lead', 'prospect')))`;
+      and ((${stType} = 'open' and t.status = 'prospect') or (${stType} = 'won' and t.status in ('lead', 'prospect')))`;
   await recordUpdated(
     tx,
     ctx,
@@ -184,14 +186,12 @@ export async function applyLeadsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise<Ap
     'contacts',
     sql`select distinct on (t.id) t.id, r.row_no ${lifecycle} order by t.id, r.row_no`,
   );
-  await tx.execute(sql`update contacts t set status = case when st.type = 'won' then 'active' else 'lead' end,
-      is_converted_from_lead = t.is_converted_from_lead or st.type = 'won',
-      conversion_date = case when st.type = 'won' then coalesce(t.conversion_date, now()) else t.conversion_date end,
-      version = t.version + 1, updated_at = now()
-    from import_rows r join leads l on l.workspace_id = ${ws} and l.id = r.target_id
-      join stages st on st.workspace_id = ${ws} and st.id = l.stage_id
-    where ${chunk} and (${creates} or ${updates}) and t.workspace_id = ${ws} and t.id = r.contact_id
-      and ((st.type = 'open' and t.status = 'prospect') or (st.type = 'won' and t.status in ('lead', 'prospect')))`);
+  await tx.execute(sql`update contacts c set status = case when u.st = 'won' then 'active' else 'lead' end,
+      is_converted_from_lead = c.is_converted_from_lead or u.st = 'won',
+      conversion_date = case when u.st = 'won' then coalesce(c.conversion_date, now()) else c.conversion_date end,
+      version = c.version + 1, updated_at = now()
+    from (select distinct on (t.id) t.id, ${stType} as st ${lifecycle} order by t.id, r.row_no desc) u
+    where c.workspace_id = ${ws} and c.id = u.id`);
 
   // Owners by the assignment rules for new leads without one; then scores.
   const setup = await assignmentSetup(tx, ctx);
