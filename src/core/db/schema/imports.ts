@@ -100,7 +100,7 @@ export const imports = pgTable(
 export const importRows = pgTable(
   'import_rows',
   {
-    workspaceId: tenantId(),
+    workspaceId: tenantId().references(() => workspaces.id),
     importId: uuid().notNull(),
     /** 1-based data row number (the header is row 0). */
     rowNo: integer().notNull(),
@@ -139,7 +139,7 @@ export const importRows = pgTable(
 export const importChanges = pgTable(
   'import_changes',
   {
-    workspaceId: tenantId(),
+    workspaceId: tenantId().references(() => workspaces.id),
     importId: uuid().notNull(),
     /** contacts, leads, accounts, deals, activities (the table) */
     entity: text().notNull(),
