@@ -56,8 +56,6 @@ async function matchContacts(db: Db, ws: string, where: SQL, keys: SQL, target: 
         select distinct on (w.row_no) w.row_no, c.id from w
           join (select c.id, c.created_at, x.key from contacts c cross join lateral unnest(c.match_keys) x(key)
                 where c.workspace_id = ${ws} and c.deleted_at is null
-                  -- one GIN scan for every key of the file at once: only the contacts that share one are read
-                  and c.match_keys && (select array_agg(distinct w.key) from w where w.key not like 'x:%')
                   and (x.key like 'e:%' or x.key like 'p:%')
                 union all
                 select c.id, c.created_at, 'x:' || c.external_id from contacts c
