@@ -55,6 +55,10 @@ export async function runImport(
     throw new AppError('conflict', `The import is ${imp.status.replace('_', ' ')}; it cannot run`, [
       { field: 'status', reason: `is ${imp.status}` },
     ]);
+  if (!imp.previewedAt)
+    throw new AppError('conflict', 'The import was never fully read and previewed; upload the file again', [
+      { field: 'status', reason: 'is not previewed' },
+    ]);
   const apply = APPLY[imp.entity];
   if (!apply)
     throw new AppError('validation_failed', `Importing ${imp.entity} is not available yet`, [
@@ -159,6 +163,10 @@ export async function startImport(db: Db, ctx: Ctx, id: string): Promise<void> {
     throw new AppError('conflict', `The import is ${imp.status.replace('_', ' ')}; it cannot run`, [
       { field: 'status', reason: `is ${imp.status}` },
     ]);
+  if (!imp.previewedAt)
+    throw new AppError('conflict', 'The import was never fully read and previewed; upload the file again', [
+      { field: 'status', reason: 'is not previewed' },
+    ]);
   if (imp.counts && imp.counts.error === imp.totalRows && imp.status === 'previewed')
     throw AppError.invalid('rows', 'every row has an error; fix the file or the mapping first');
   await db
@@ -187,6 +195,15 @@ export async function settleImports(): Promise<void> {
  * (no heartbeat for `staleMs`) are resumed here, from their first row not applied.
  */
 export async function resumeInterruptedImports(db: Db, staleMs = STALE_MS): Promise<string[]> {
+  // At the start of the only process (PGlite: staleMs 0), an upload still being read was cut off.
+  if (staleMs === 0)
+    await db
+      .update(imports)
+      .set({
+        status: 'failed',
+        error: 'the upload was cut off before every row was read; upload the file again',
+      })
+      .where(and(eq(imports.status, 'staged'), sql`${imports.previewedAt} is null`));
   const stale = await db
     .select({ workspaceId: imports.workspaceId, id: imports.id, createdBy: imports.createdBy })
     .from(imports)
