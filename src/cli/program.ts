@@ -3,9 +3,9 @@ import { apiKeyCommand } from './commands/api-key.js';
 import { dbCommand } from './commands/db.js';
 import { demoCommand } from './commands/demo.js';
 import { duplicatesCommand } from './commands/duplicates.js';
-import { migrateLegacyCommand } from './commands/migrate-legacy.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
+import { migrateLegacyCommand } from './commands/migrate-legacy.js';
 import { serveCommand } from './commands/serve.js';
 import { userCommand } from './commands/user.js';
 
