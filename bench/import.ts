@@ -8,7 +8,8 @@
  * the import's own): read + stage, preview, run — then, in the same run, a plain COPY of the same file
  * into a bare table of text columns, the floor. Prints rows/s per phase and overall, the peak RSS, the
  * ratio to the COPY, PASS/FAIL against the targets (≥ 50,000 rows/s on PostgreSQL, ≥ 10,000 on PGlite,
- * peak RSS < 300 MB), rolls the import back (timed; the workspace is reused by the next run) and writes
+ * peak RSS < 300 MB), rolls the import back (timed; the workspace is reused by the next run), measures
+ * the write floor (bench/import-floor.ts: the same CRM rows inserted by plain SQL, rolled back) and writes
  * bench/results/import-<timestamp>.json.
  *
  * Run directly (`node --import tsx bench/import.ts child …`) this file is the importing process.
@@ -40,6 +41,7 @@ import { stageImport } from '../src/core/imports/import-stage.js';
 import { getImport, markPreviewed } from '../src/core/imports/imports.service.js';
 import { systemCtx } from '../src/core/shared/context.js';
 import { ensureDatabase } from './bench-db.js';
+import { type WriteFloor, writeFloor } from './import-floor.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
@@ -268,6 +270,7 @@ export async function benchImport(o: ImportBenchOpts): Promise<void> {
   ];
   for (const l of lines) console.log(l);
   let rollbackMs: number | null = null;
+  let floor: WriteFloor | null = null;
   if (!o.keep) {
     const h2 = await openDatabase(o.pglite ? { dataDir: url } : { url, poolSize: 4 });
     const t0 = performance.now();
@@ -275,6 +278,16 @@ export async function benchImport(o: ImportBenchOpts): Promise<void> {
     rollbackMs = performance.now() - t0;
     console.log(`rollback                ${(rollbackMs / 1000).toFixed(1)} s  ${JSON.stringify(rb)}`);
     await h2.db.execute(sql`delete from imports where workspace_id = ${ws} and id = ${res.importId}`);
+    const made = res.result as { created?: number; contactsCreated?: number };
+    floor = await writeFloor(h2.db, ws, user, made.created ?? 0, made.contactsCreated ?? 0);
+    const floorRps = Math.round(o.rows / (floor.ms / 1000));
+    const line = `write floor             ${(floor.ms / 1000).toFixed(1)} s  (${floorRps.toLocaleString('en-US')} rows/s; ${Object.entries(
+      floor.steps,
+    )
+      .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`)
+      .join(', ')}); import/write floor = ${(res.totalMs / floor.ms).toFixed(1)}x`;
+    console.log(line);
+    lines.push(line);
     await h2.close();
   }
   if (!o.pglite) await h.close();
@@ -283,7 +296,11 @@ export async function benchImport(o: ImportBenchOpts): Promise<void> {
   const outFile = join(HERE, 'results', `import-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(
     outFile,
-    JSON.stringify({ opts: o, ...res, floorMs, rowsPerSecond: rps, rollbackMs, lines }, null, 2),
+    JSON.stringify(
+      { opts: o, ...res, floorMs, writeFloor: floor, rowsPerSecond: rps, rollbackMs, lines },
+      null,
+      2,
+    ),
   );
   console.log(`results: ${outFile}`);
 }

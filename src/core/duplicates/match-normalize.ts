@@ -5,20 +5,39 @@ import { canonicalGiven } from './nicknames.js';
 export { normalizeDomain, normalizeEmail, normalizePhone };
 
 /**
+ * A pure string function remembered for the last few thousand inputs: a bulk import or a duplicate
+ * scan reads the same first names, surnames, companies and cities again and again.
+ */
+function memo<T>(fn: (s: string) => T, max = 20_000): (s: string) => T {
+  const cache = new Map<string, T>();
+  return (s) => {
+    let v = cache.get(s);
+    if (v === undefined) {
+      v = fn(s);
+      if (cache.size >= max) cache.clear();
+      cache.set(s, v);
+    }
+    return v;
+  };
+}
+
+/**
  * Text for matching: lower case, accents removed (NFKD without combining marks, plus the letters NFKD
  * leaves alone: ß, æ, ø, ł, …), anything but letters and digits turned into single spaces.
  */
 export function foldText(s: string | null | undefined): string {
-  if (!s) return '';
-  return s
+  return s ? foldMemo(s) : '';
+}
+const foldMemo = memo((s: string) =>
+  s
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .replace(/[ßæœøłđþ]/g, (c) => FOLD[c] ?? c)
     .replace(/['’`]/g, '')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
+    .trim(),
+);
 const FOLD: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', þ: 'th' };
 
 const HONORIFICS = new Set([
@@ -120,6 +139,9 @@ const LEGAL_WORDS = new Set([
 
 /** A company name without case, punctuation, accents or legal form ("The Acme Co., Inc." → "acme"). */
 export function normalizeCompany(s: string | null | undefined): string {
+  return s ? companyMemo(s) : '';
+}
+const companyMemo = memo((s: string): string => {
   let t = ` ${foldText(s).replace(/&/g, ' and ')} `;
   for (const p of LEGAL_PHRASES) t = t.replaceAll(` ${p} `, ' ');
   const words = t.split(' ').filter(Boolean);
@@ -127,17 +149,20 @@ export function normalizeCompany(s: string | null | undefined): string {
   while (words.length > 1 && LEGAL_WORDS.has(words[words.length - 1]!)) words.pop();
   if (words.length > 1 && words[0] === 'the') words.shift();
   return words.join(' ');
-}
+});
 
 /** Double Metaphone primary code of each word, joined ("smyth jones" → "SM0 JNS"); '' for no letters. */
 export function phoneticKey(s: string): string {
-  return s
+  return s ? phoneticMemo(s) : '';
+}
+const phoneticMemo = memo((s: string) =>
+  s
     .split(' ')
     .filter((w) => /\p{L}/u.test(w))
     .map((w) => doubleMetaphone(w)[0])
     .filter(Boolean)
-    .join(' ');
-}
+    .join(' '),
+);
 
 /** Both Double Metaphone codes of a single word (primary, alternate), de-duplicated. */
 export function phoneticCodes(word: string): string[] {

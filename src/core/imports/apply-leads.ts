@@ -12,7 +12,6 @@ import {
   type ApplyResult,
   auditChunk,
   chunkOf,
-  recordCreated,
   recordUpdated,
   rowsOf,
   setFromJson,
@@ -55,33 +54,37 @@ const CONTACT_COLS = ['first_name', 'last_name', 'company_name', 'job_title', 'a
 export async function applyLeadsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise<ApplyResult> {
   const ws = ctx.workspaceId;
   const { chunk, creates, updates } = chunkOf(ctx, a);
-  const p = sql`jsonb_populate_record(null::leads, r.values->'l')`;
-  const c = sql`jsonb_populate_record(null::contacts, r.values->'c')`;
   const def = a.defaultStage;
 
   // New contacts: the first row of each new person in the chunk creates it (a person whose first row
-  // was in an earlier chunk exists by now).
-  // Each new contact is recorded with the first row that writes it (for the rollback and its reasons).
-  const newContacts = rowsOf<{ id: string; row_no: number }>(
-    await tx.execute(sql`with ins as (insert into contacts (workspace_id, id, external_id, first_name, last_name, emails, phones,
-        addresses, company_name, job_title, custom, match_keys, status, is_converted_from_lead, conversion_date,
-        source, owner_id, created_by)
-      select distinct on (r.contact_id) ${ws}, r.contact_id, c.external_id, c.first_name, c.last_name,
-        coalesce(c.emails, '[]'), coalesce(c.phones, '[]'), coalesce(c.addresses, '[]'), c.company_name,
-        c.job_title, coalesce(c.custom, '{}'), c.match_keys,
-        case st.type when 'open' then 'lead' when 'won' then 'active' else 'prospect' end,
-        st.type = 'won', case when st.type = 'won' then now() end,
-        p.source, p.owner_id, ${ctx.userId}
-      from import_rows r cross join lateral ${c} c cross join lateral ${p} p
-        join stages st on st.workspace_id = ${ws} and st.id = coalesce(p.stage_id, ${def.id}::uuid)
-      where ${chunk} and ${creates}
-        and not exists (select 1 from contacts x where x.workspace_id = ${ws} and x.id = r.contact_id)
-      order by r.contact_id, r.row_no
-      returning id)
-    select ins.id, f.row_no from ins join (select distinct on (r.contact_id) r.contact_id, r.row_no
-      from import_rows r where ${chunk} order by r.contact_id, r.row_no) f on f.contact_id = ins.id`),
-  );
-  await recordCreated(tx, ctx, a.imp.id, 'contacts', newContacts);
+  // was in an earlier chunk exists by now), recorded with that row (for the rollback and its reasons)
+  // and the version it was written with. Each row's values are read once (a materialized CTE).
+  const newContacts = rowsOf<{ n: number }>(
+    await tx.execute(sql`with src as materialized (
+        select distinct on (r.contact_id) r.contact_id, r.row_no, r.values->'c' as c, r.values->'l' as l,
+          coalesce(r.values->>'st', ${def.type}::text) as st
+        from import_rows r where ${chunk} and ${creates}
+          and not exists (select 1 from contacts x where x.workspace_id = ${ws} and x.id = r.contact_id)
+        order by r.contact_id, r.row_no),
+      ins as (insert into contacts (workspace_id, id, external_id, first_name, last_name, emails, phones,
+          addresses, company_name, job_title, custom, match_keys, status, is_converted_from_lead, conversion_date,
+          source, owner_id, created_by)
+        select ${ws}, s.contact_id, c.external_id, c.first_name, c.last_name,
+          coalesce(c.emails, '[]'), coalesce(c.phones, '[]'), coalesce(c.addresses, '[]'), c.company_name,
+          c.job_title, coalesce(c.custom, '{}'), c.match_keys,
+          case s.st when 'open' then 'lead' when 'won' then 'active' else 'prospect' end,
+          s.st = 'won', case when s.st = 'won' then now() end,
+          p.source, p.owner_id, ${ctx.userId}
+        from src s cross join lateral jsonb_populate_record(null::contacts, s.c) c
+          cross join lateral jsonb_populate_record(null::leads, s.l) p
+        returning id),
+      -- every src row is inserted (version 1); not joined to ins: a join of two CTEs, whose sizes the
+      -- planner cannot know, becomes a nested loop (quadratic in the chunk)
+      rec as (insert into import_changes (workspace_id, import_id, entity, record_id, action, row_no, version_after)
+        select ${ws}, ${a.imp.id}, 'contacts', s.contact_id, 'created', s.row_no, 1 from src s
+        on conflict do nothing returning 1)
+      select (select count(*) from ins)::int as n, (select count(*) from rec) as r`),
+  )[0]!.n;
 
   // Existing contacts of updated rows take the row's contact fields (emails and phones are added).
   const contactTargets = sql`select distinct on (r.contact_id) r.contact_id as id, r.row_no, r.values->'c' as v
@@ -101,36 +104,50 @@ export async function applyLeadsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise<Ap
     from (select x.*, jsonb_populate_record(null::contacts, x.v) as p from (${contactTargets}) x) u
     where t.workspace_id = ${ws} and t.id = u.id`);
 
-  // New leads, on top of their columns in row order (the last row on top, as if created one by one).
+  // New leads, on top of their columns in row order (the last row on top, as if created one by one),
+  // with their stage history, timeline entry and audit entry: one statement, each row read once. Every
+  // src row is inserted (its stage and rank exist), so the timeline and audit read src, not a join of
+  // two CTEs (which the planner, blind to their sizes, would nest: quadratic in the chunk).
+  const label = a.imp.fileName ?? a.imp.origin;
   const toCreate = rowsOf<{ row_no: number; stage_id: string }>(
-    await tx.execute(sql`select r.row_no, coalesce(p.stage_id, ${def.id}::uuid) as stage_id
-      from import_rows r cross join lateral ${p} p where ${chunk} and ${creates} order by r.row_no`),
+    await tx.execute(sql`select r.row_no, coalesce((r.values->'l'->>'stage_id')::uuid, ${def.id}::uuid) as stage_id
+      from import_rows r where ${chunk} and ${creates} order by r.row_no`),
   );
   const ranks = await topRanks(tx, ctx, toCreate);
-  const created = rowsOf<{ id: string; row_no: number }>(
-    await tx.execute(sql`insert into leads (workspace_id, id, contact_id, ${sql.raw(LEAD_COLS.join(', '))},
-        pipeline_id, stage_id, status, custom, board_rank, is_duplicate, converted_at, created_by,
-        created_at, stage_entered_at)
-      select ${ws}, r.target_id, r.contact_id,
-        ${sql.raw(LEAD_COLS.map((x) => (x === 'priority' ? "coalesce(p.priority, 'medium')" : `p.${x}`)).join(', '))},
-        st.pipeline_id, st.id, st.lead_status, coalesce(p.custom, '{}'), rk.rank,
-        r.decision = 'duplicate', case when st.type = 'won' then now() end, ${ctx.userId},
-        coalesce(p.created_at, now()), now()
-      from import_rows r cross join lateral ${p} p
-        join stages st on st.workspace_id = ${ws} and st.id = coalesce(p.stage_id, ${def.id}::uuid)
-        join unnest(${sqlInts(ranks.rows)}, ${sqlTexts(ranks.ranks)}) as rk(row_no, rank) on rk.row_no = r.row_no
-      where ${chunk} and ${creates}
-      returning id`),
-  );
-  const createdRows = rowsOf<{ id: string; row_no: number }>(
-    await tx.execute(
-      sql`select r.target_id as id, r.row_no from import_rows r where ${chunk} and ${creates}`,
-    ),
-  );
-  await recordCreated(tx, ctx, a.imp.id, 'leads', createdRows);
-  await tx.execute(sql`insert into lead_stage_history (workspace_id, id, lead_id, pipeline_id, stage_id, moved_by)
-    select ${ws}, leadbase_uuid_v7(), r.target_id, l.pipeline_id, l.stage_id, ${ctx.userId}
-    from import_rows r join leads l on l.workspace_id = ${ws} and l.id = r.target_id where ${chunk} and ${creates}`);
+  const created = rowsOf<{ n: number }>(
+    await tx.execute(sql`with src as materialized (
+        select r.row_no, r.target_id, r.contact_id, r.decision, r.values->'l' as l,
+          coalesce((r.values->'l'->>'stage_id')::uuid, ${def.id}::uuid) as stage_id
+        from import_rows r where ${chunk} and ${creates}),
+      ins as (insert into leads (workspace_id, id, contact_id, ${sql.raw(LEAD_COLS.join(', '))},
+          pipeline_id, stage_id, status, custom, board_rank, is_duplicate, converted_at, created_by,
+          created_at, stage_entered_at)
+        select ${ws}, s.target_id, s.contact_id,
+          ${sql.raw(LEAD_COLS.map((x) => (x === 'priority' ? "coalesce(p.priority, 'medium')" : `p.${x}`)).join(', '))},
+          st.pipeline_id, st.id, st.lead_status, coalesce(p.custom, '{}'), rk.rank,
+          s.decision = 'duplicate', case when st.type = 'won' then now() end, ${ctx.userId},
+          coalesce(p.created_at, now()), now()
+        from src s cross join lateral jsonb_populate_record(null::leads, s.l) p
+          join stages st on st.workspace_id = ${ws} and st.id = s.stage_id
+          join unnest(${sqlInts(ranks.rows)}, ${sqlTexts(ranks.ranks)}) as rk(row_no, rank) on rk.row_no = s.row_no
+        returning id, pipeline_id, stage_id),
+      hist as (insert into lead_stage_history (workspace_id, id, lead_id, pipeline_id, stage_id, moved_by)
+        select ${ws}, leadbase_uuid_v7(), ins.id, ins.pipeline_id, ins.stage_id, ${ctx.userId} from ins
+        returning 1),
+      act as (insert into activities (workspace_id, id, type, lead_id, contact_id, user_id, subject, metadata)
+        select ${ws}, leadbase_uuid_v7(), 'system', s.target_id, s.contact_id, ${ctx.userId},
+          'Lead created by import (' || ${label}::text || ')',
+          jsonb_build_object('event', 'lead.created', 'importId', ${a.imp.id}::text, 'rowNo', s.row_no)
+        from src s
+        returning 1),
+      aud as (insert into audit_entries (workspace_id, id, actor_user_id, actor_api_key_id, action, entity, entity_id, after, request_id)
+        select ${ws}, leadbase_uuid_v7(), ${ctx.userId}, ${ctx.apiKeyId ?? null}, 'create', 'lead', s.target_id,
+          s.l || jsonb_build_object('importId', ${a.imp.id}::text, 'rowNo', s.row_no), ${ctx.requestId ?? null}
+        from src s
+        returning 1)
+      select (select count(*) from ins)::int as n, (select count(*) from hist) as h, (select count(*) from act) as a,
+        (select count(*) from aud) as u`),
+  )[0]!.n;
 
   // Updated leads: before-images, then the row's columns; a changed stage closes and opens history.
   const leadTargets = sql`select distinct on (r.target_id) r.target_id as id, r.row_no, r.values->'l' as v
@@ -160,15 +177,13 @@ export async function applyLeadsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise<Ap
       from leads l where l.workspace_id = ${ws} and l.id = any(${ids})`);
   }
 
-  // Timeline and audit, one row per record, set-based.
-  const label = a.imp.fileName ?? a.imp.origin;
+  // Timeline and audit of the updated leads (the new ones got theirs with them).
   await tx.execute(sql`insert into activities (workspace_id, id, type, lead_id, contact_id, user_id, subject, metadata)
     select ${ws}, leadbase_uuid_v7(), 'system', r.target_id, r.contact_id, ${ctx.userId},
-      case when ${creates} then 'Lead created by import' else 'Lead updated by import' end || ' (' || ${label}::text || ')',
-      jsonb_build_object('event', case when ${creates} then 'lead.created' else 'lead.updated' end,
-        'importId', ${a.imp.id}::text, 'rowNo', r.row_no)
-    from import_rows r where ${chunk} and (${creates} or ${updates})`);
-  await auditChunk(tx, ctx, a, 'lead', 'l', { chunk, creates, updates });
+      'Lead updated by import (' || ${label}::text || ')',
+      jsonb_build_object('event', 'lead.updated', 'importId', ${a.imp.id}::text, 'rowNo', r.row_no)
+    from import_rows r where ${chunk} and ${updates}`);
+  await auditChunk(tx, ctx, a, 'lead', 'l', { chunk, creates: sql`false`, updates });
 
   // Contacts of new open leads are leads now (SPEC 2); a won lead converts its contact. A contact that
   // existed before the import gets its before-image first (its rollback restores the status).
@@ -186,12 +201,14 @@ export async function applyLeadsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise<Ap
     'contacts',
     sql`select distinct on (t.id) t.id, r.row_no ${lifecycle} order by t.id, r.row_no`,
   );
-  await tx.execute(sql`update contacts c set status = case when u.st = 'won' then 'active' else 'lead' end,
+  const lifecycleIds = rowsOf<{ id: string }>(
+    await tx.execute(sql`update contacts c set status = case when u.st = 'won' then 'active' else 'lead' end,
       is_converted_from_lead = c.is_converted_from_lead or u.st = 'won',
       conversion_date = case when u.st = 'won' then coalesce(c.conversion_date, now()) else c.conversion_date end,
       version = c.version + 1, updated_at = now()
     from (select distinct on (t.id) t.id, ${stType} as st ${lifecycle} order by t.id, r.row_no desc) u
-    where c.workspace_id = ${ws} and c.id = u.id`);
+    where c.workspace_id = ${ws} and c.id = u.id returning c.id`),
+  ).map((x) => x.id);
 
   // Owners by the assignment rules for new leads without one; then scores.
   const setup = await assignmentSetup(tx, ctx);
@@ -202,37 +219,53 @@ export async function applyLeadsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise<Ap
     );
     for (const row of unowned) await assignNewLead(tx, ctx, camel(row));
   }
-  const leadIds = [
-    ...created.map((x) => x.id),
-    ...rowsOf<{ id: string }>(
-      await tx.execute(sql`select distinct r.target_id as id
-    from import_rows r where ${chunk} and ${updates}`),
-    ).map((x) => x.id),
-  ];
   const rules = await ruleSetFor(tx, ctx);
-  if (rules.rules.length && leadIds.length) await recomputeLeads(tx, ctx, rules, leadIds);
-  await finishVersions(tx, ctx, a.imp.id, chunk);
-  return {
-    created: created.length,
-    updated: rowsOf<{ n: number }>(
-      await tx.execute(sql`select count(*)::int as n from import_rows r where ${chunk} and ${updates}`),
-    )[0]!.n,
-    contactsCreated: newContacts.length,
-  };
+  if (rules.rules.length) {
+    const leadIds = rowsOf<{ id: string }>(
+      await tx.execute(sql`select distinct r.target_id as id from import_rows r
+        where ${chunk} and (${creates} or ${updates})`),
+    ).map((x) => x.id);
+    if (leadIds.length) await recomputeLeads(tx, ctx, rules, leadIds);
+  }
+  // The new leads are the import's (rollback deletes them), with the version the chunk left them at.
+  await tx.execute(sql`insert into import_changes (workspace_id, import_id, entity, record_id, action, row_no, version_after)
+    select ${ws}, ${a.imp.id}, 'leads', l.id, 'created', r.row_no, l.version
+    from import_rows r join leads l on l.workspace_id = ${ws} and l.id = r.target_id
+    where ${chunk} and ${creates}
+    on conflict do nothing`);
+  const updated = rowsOf<{ n: number }>(
+    await tx.execute(sql`select count(*)::int as n from import_rows r where ${chunk} and ${updates}`),
+  )[0]!.n;
+  // Records the import had recorded before (a before-image, or created by an earlier chunk) and this
+  // chunk wrote again: their version now, to tell later changes at rollback. Only the updated rows'
+  // records and the contacts the lifecycle rules changed can be such.
+  if (updated > 0)
+    await finishVersions(
+      tx,
+      ctx,
+      a.imp.id,
+      'leads',
+      sql`select r.target_id from import_rows r where ${chunk} and ${updates}`,
+    );
+  if (updated > 0 || lifecycleIds.length > 0)
+    await finishVersions(
+      tx,
+      ctx,
+      a.imp.id,
+      'contacts',
+      sql`select r.contact_id from import_rows r where ${chunk} and ${updates}
+        union select unnest(${`{${lifecycleIds.join(',')}}`}::uuid[])`,
+    );
+  return { created, updated, contactsCreated: newContacts };
 }
 
-/** After the chunk's writes: each written record's version, to tell later changes at rollback. */
-async function finishVersions(tx: Db, ctx: Ctx, importId: string, chunk: SQL) {
-  // Every record this chunk wrote (a record written again by a later chunk gets its newer version).
-  for (const [t, col] of [
-    ['leads', 'target_id'],
-    ['contacts', 'contact_id'],
-  ] as const)
-    await tx.execute(sql`update import_changes ch set version_after = t.version
-      from ${sql.raw(t)} t where ch.workspace_id = ${ctx.workspaceId} and ch.import_id = ${importId}
-        and ch.entity = ${t} and t.workspace_id = ch.workspace_id and t.id = ch.record_id
-        and (ch.version_after is null
-          or ch.record_id in (select ${sql.raw(`r.${col}`)} from import_rows r where ${chunk}))`);
+/** Sets version_after of the import's change records of `ids` (a select of ids) to their version now. */
+async function finishVersions(tx: Db, ctx: Ctx, importId: string, table: 'leads' | 'contacts', ids: SQL) {
+  const ws = ctx.workspaceId;
+  await tx.execute(sql`update import_changes ch set version_after = t.version
+    from (${ids}) x(id) join ${sql.raw(table)} t on t.workspace_id = ${ws} and t.id = x.id
+    where ch.workspace_id = ${ws} and ch.import_id = ${importId} and ch.entity = ${table}
+      and ch.record_id = x.id and ch.version_after is distinct from t.version`);
 }
 
 async function topRanks(tx: Db, ctx: Ctx, rows: { row_no: number; stage_id: string }[]) {

@@ -17,8 +17,11 @@ export async function previewImport(db: Db, ctx: Ctx, imp: ImportRow): Promise<I
   const ws = ctx.workspaceId;
   const where = sql`r.workspace_id = ${ws} and r.import_id = ${imp.id}`;
   // Every decision is taken again, except the errors of rows that could not be read (their values are null).
+  // (Rows with nothing to clear are not rewritten: on a first preview that is every row.)
   await db.execute(sql`update import_rows r set decision = null, reason = null, errors = null, match_id = null,
-      target_id = null, contact_id = null where ${where} and r.values is not null`);
+      target_id = null, contact_id = null where ${where} and r.values is not null
+      and (r.decision is not null or r.reason is not null or r.errors is not null or r.match_id is not null
+        or r.target_id is not null or r.contact_id is not null)`);
   if (imp.entity === 'leads') await previewLeads(db, ctx, imp, where);
   else if (imp.entity === 'contacts') await previewContacts(db, ctx, imp, where);
   else await previewMore(db, ctx, imp, where);
@@ -71,8 +74,13 @@ async function matchContacts(db: Db, ws: string, where: SQL, keys: SQL, target: 
             select c.id, c.created_at from contacts c where w.key not like 'x:%' and c.workspace_id = ${ws}
               and c.deleted_at is null and c.match_keys @> array[w.key]) c
           order by w.row_no, w.pri, c.created_at, c.id`;
-  await db.execute(sql`update import_rows r set ${sql.raw(target)} = h.id from (${hits}) h
-    where ${where} and r.row_no = h.row_no`);
+  // The hash of the file's keys outgrows the default work_mem at ~100,000 rows; the planner then sorts
+  // the workspace's millions of contact keys on disk for a merge join instead (seconds).
+  await db.transaction(async (tx) => {
+    if (n > HASH_MATCH_ROWS) await tx.execute(sql`set local work_mem = '64MB'`);
+    await tx.execute(sql`update import_rows r set ${sql.raw(target)} = h.id from (${hits}) h
+      where ${where} and r.row_no = h.row_no`);
+  });
 }
 
 const rowsOf = <T>(r: unknown): T[] => (r as { rows: T[] }).rows;

@@ -52,6 +52,9 @@ export async function rollbackImport(
         { field: 'status', reason: `is ${imp.status}` },
       ]);
     const ch = sql`ch.workspace_id = ${ws} and ch.import_id = ${id}`;
+    // The import grew import_changes by a row per record; without fresh statistics the planner takes it
+    // for a handful of rows and nests loops over it (minutes at 100,000 rows). PGlite has no autovacuum.
+    await tx.execute(sql`analyze import_changes`);
     // Conflicts: changed since the import (version), or people's work attached to a record it created.
     await tx.execute(sql`create temporary table if not exists import_undo
       (entity text, record_id uuid, action text, conflict boolean) on commit drop`);

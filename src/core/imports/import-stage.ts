@@ -32,6 +32,17 @@ export type StageInput = {
 
 export type ImportRow = typeof imports.$inferSelect;
 
+const STAGE_COLUMNS = [
+  'workspace_id',
+  'import_id',
+  'row_no',
+  'raw',
+  'values',
+  'errors',
+  'decision',
+  'reason',
+];
+
 /** Rows per staging statement (7 parameters a row: well under PostgreSQL's 65,535). */
 const STAGE_BATCH = 2000;
 
@@ -142,35 +153,47 @@ export async function stageImport(db: Db, ctx: Ctx, input: StageInput): Promise<
       refs,
     );
     let rowNo = 0;
+    const toRow = (cells: Cells): (string | null)[] => {
+      const r = read(cells);
+      rowNo += 1;
+      const bad = r.errors.length > 0;
+      return [
+        ctx.workspaceId,
+        id,
+        String(rowNo),
+        JSON.stringify(cells),
+        r.values ? JSON.stringify(r.values) : null,
+        bad ? JSON.stringify(r.errors) : null,
+        bad ? 'error' : null,
+        bad ? r.errors.map((e) => `${e.field}: ${e.reason}`).join('; ') : null,
+      ];
+    };
+    // One COPY in flight while the next rows are read (on PostgreSQL the server writes one part while
+    // this process reads the next; the loop yields now and then so the COPY's data keeps flowing).
+    let inflight: Promise<void> = Promise.resolve();
     const stage = async (batch: Cells[]) => {
       for (let i = 0; i < batch.length; i += STAGE_BATCH) {
         const part = batch.slice(i, i + STAGE_BATCH);
-        await copyRows(
-          db,
-          'import_rows',
-          ['workspace_id', 'import_id', 'row_no', 'raw', 'values', 'errors', 'decision', 'reason'],
-          part.map((cells) => {
-            const r = read(cells);
-            rowNo += 1;
-            const bad = r.errors.length > 0;
-            return [
-              ctx.workspaceId,
-              id,
-              String(rowNo),
-              JSON.stringify(cells),
-              r.values ? JSON.stringify(r.values) : null,
-              bad ? JSON.stringify(r.errors) : null,
-              bad ? 'error' : null,
-              bad ? r.errors.map((e) => `${e.field}: ${e.reason}`).join('; ') : null,
-            ];
-          }),
-        );
+        const rows: (string | null)[][] = [];
+        for (let j = 0; j < part.length; j++) {
+          rows.push(toRow(part[j]!));
+          if (j % 250 === 249) await new Promise((r) => setImmediate(r));
+        }
+        await inflight;
+        inflight = copyRows(db, 'import_rows', STAGE_COLUMNS, rows);
+        inflight.catch(() => {});
       }
       input.onProgress?.(rowNo);
       await new Promise((r) => setImmediate(r));
     };
-    if (firstBatch.length) await stage(firstBatch);
-    for (let n = await iterator.next(); !n.done; n = await iterator.next()) await stage(n.value);
+    try {
+      if (firstBatch.length) await stage(firstBatch);
+      for (let n = await iterator.next(); !n.done; n = await iterator.next()) await stage(n.value);
+    } finally {
+      // A COPY still writing when reading failed ends (or fails) before the import is removed.
+      await inflight.catch(() => {});
+    }
+    await inflight;
     input.check?.();
     // Fresh statistics for the preview's joins (PGlite has no autovacuum; on PostgreSQL it lags).
     await db.execute(sql`analyze import_rows`);
