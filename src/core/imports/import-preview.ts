@@ -74,10 +74,14 @@ async function matchContacts(db: Db, ws: string, where: SQL, keys: SQL, target: 
             select c.id, c.created_at from contacts c where w.key not like 'x:%' and c.workspace_id = ${ws}
               and c.deleted_at is null and c.match_keys @> array[w.key]) c
           order by w.row_no, w.pri, c.created_at, c.id`;
-  // The hash of the file's keys outgrows the default work_mem at ~100,000 rows; the planner then sorts
-  // the workspace's millions of contact keys on disk for a merge join instead (seconds).
+  // The planner cannot tell how many of the workspace's millions of contact keys match the file's (it
+  // guesses a billion rows) and sorts them all on disk for a merge join (seconds); the hash of the
+  // file's keys, given the memory it needs, is one pass over them.
   await db.transaction(async (tx) => {
-    if (n > HASH_MATCH_ROWS) await tx.execute(sql`set local work_mem = '64MB'`);
+    if (n > HASH_MATCH_ROWS) {
+      await tx.execute(sql`set local work_mem = '64MB'`);
+      await tx.execute(sql`set local enable_mergejoin = off`);
+    }
     await tx.execute(sql`update import_rows r set ${sql.raw(target)} = h.id from (${hits}) h
       where ${where} and r.row_no = h.row_no`);
   });
