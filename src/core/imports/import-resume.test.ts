@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabase } from '../../../test/db.js';
+import { DB_KINDS, testDatabase } from '../../../test/db.js';
 import { signup } from '../auth/auth.service.js';
 import { type DatabaseHandle, openDatabase } from '../db/client.js';
 import { type Ctx, systemCtx } from '../shared/context.js';
 import { readTable } from './file-reader.js';
-import { runImport } from './import-run.js';
+import { resumeInterruptedImports, runImport, STALE_MS } from './import-run.js';
+import { stageImport } from './import-stage.js';
 import { createImport } from './imports.service.js';
 
 /** Above the preview's hash-join threshold (5,000 rows), so that path runs here. */
@@ -180,4 +181,41 @@ describe('an interrupted import, resumed, equals an uninterrupted one', () => {
     },
     240_000,
   );
+});
+
+describe.each(DB_KINDS)('an upload cut off while it was read (%s)', (kind) => {
+  it('is marked failed once its heartbeat is stale; one still being read is left alone', async () => {
+    const h = await testDatabase(kind);
+    try {
+      const { a } = await twoWorkspaces(h);
+      async function* rows() {
+        yield [['Pat', 'p1@example.com']];
+      }
+      const stage = (name: string) =>
+        stageImport(h.db, a, {
+          entity: 'leads',
+          fileName: name,
+          headers: ['Name', 'Email'],
+          batches: rows(),
+        });
+      const cut = await stage('cut.csv');
+      const reading = await stage('reading.csv');
+      // Neither was previewed: `cut` went silent 11 minutes ago, `reading` beat just now.
+      await h.db.execute(sql`update imports set heartbeat_at = now() - interval '11 minutes',
+        updated_at = now() - interval '11 minutes' where id = ${cut.id}`);
+      await resumeInterruptedImports(h.db, STALE_MS);
+      const status = async (id: string) =>
+        rowsOf<{ status: string; error: string | null }>(
+          await h.db.execute(sql`select status, error from imports where id = ${id}`),
+        )[0]!;
+      expect(await status(cut.id)).toEqual({
+        status: 'failed',
+        error: 'the upload was cut off before every row was read; upload the file again',
+      });
+      expect((await status(reading.id)).status).toBe('staged');
+      await expect(runImport(h.db, a, cut.id)).rejects.toThrow(/never fully read/);
+    } finally {
+      await h.close();
+    }
+  });
 });

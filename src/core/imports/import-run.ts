@@ -17,6 +17,8 @@ import type { ImportRow } from './import-stage.js';
 export const CHUNK_ROWS = Number(process.env.LEADBASE_IMPORT_CHUNK_ROWS) || 5000;
 /** A running import touches `heartbeat_at` every chunk; one silent this long was interrupted. */
 export const STALE_MS = 60_000;
+/** An upload being read or previewed (heartbeat every 5 s while reading) silent this long was cut off. */
+export const STALE_STAGED_MS = 10 * 60_000;
 
 type Totals = { created: number; updated: number; skipped: number; failed: number; contactsCreated: number };
 
@@ -195,15 +197,24 @@ export async function settleImports(): Promise<void> {
  * (no heartbeat for `staleMs`) are resumed here, from their first row not applied.
  */
 export async function resumeInterruptedImports(db: Db, staleMs = STALE_MS): Promise<string[]> {
-  // At the start of the only process (PGlite: staleMs 0), an upload still being read was cut off.
-  if (staleMs === 0)
-    await db
-      .update(imports)
-      .set({
-        status: 'failed',
-        error: 'the upload was cut off before every row was read; upload the file again',
-      })
-      .where(and(eq(imports.status, 'staged'), sql`${imports.previewedAt} is null`));
+  // An upload still being read or previewed was cut off: at the start of the only process (PGlite:
+  // staleMs 0) every one; on PostgreSQL one whose heartbeat (every 5 s while reading) stopped long ago.
+  const staleStaged = staleMs === 0 ? 0 : Math.max(staleMs, STALE_STAGED_MS);
+  await db
+    .update(imports)
+    .set({
+      status: 'failed',
+      error: 'the upload was cut off before every row was read; upload the file again',
+      heartbeatAt: null,
+      updatedAt: sql`now()`,
+    })
+    .where(
+      and(
+        eq(imports.status, 'staged'),
+        sql`${imports.previewedAt} is null`,
+        sql`coalesce(${imports.heartbeatAt}, ${imports.updatedAt}) <= now() - make_interval(secs => ${staleStaged / 1000})`,
+      ),
+    );
   const stale = await db
     .select({ workspaceId: imports.workspaceId, id: imports.id, createdBy: imports.createdBy })
     .from(imports)

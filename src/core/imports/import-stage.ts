@@ -137,6 +137,7 @@ export async function stageImport(db: Db, ctx: Ctx, input: StageInput): Promise<
       duplicatePolicy: settings.duplicatePolicy ?? 'skip',
       options,
       createdBy: ctx.userId,
+      heartbeatAt: sql`now()`,
     })
     .returning();
   try {
@@ -171,6 +172,7 @@ export async function stageImport(db: Db, ctx: Ctx, input: StageInput): Promise<
     // One COPY in flight while the next rows are read (on PostgreSQL the server writes one part while
     // this process reads the next; the loop yields now and then so the COPY's data keeps flowing).
     let inflight: Promise<void> = Promise.resolve();
+    let beat = Date.now();
     const stage = async (batch: Cells[]) => {
       for (let i = 0; i < batch.length; i += STAGE_BATCH) {
         const part = batch.slice(i, i + STAGE_BATCH);
@@ -184,6 +186,14 @@ export async function stageImport(db: Db, ctx: Ctx, input: StageInput): Promise<
         inflight.catch(() => {});
       }
       input.onProgress?.(rowNo);
+      // An upload still being read keeps its heartbeat (one cut off by a stop is failed after a while).
+      if (Date.now() - beat > 5_000) {
+        beat = Date.now();
+        await db
+          .update(imports)
+          .set({ heartbeatAt: sql`now()` })
+          .where(and(eq(imports.workspaceId, ctx.workspaceId), eq(imports.id, id)));
+      }
       await new Promise((r) => setImmediate(r));
     };
     try {

@@ -100,10 +100,14 @@ export async function getImport(db: Db, ctx: Ctx, id: string): Promise<ImportOut
 }
 
 export async function markPreviewed(db: Db, ctx: Ctx, imp: ImportRow): Promise<void> {
+  await db
+    .update(imports)
+    .set({ heartbeatAt: sql`now()` })
+    .where(and(eq(imports.workspaceId, ctx.workspaceId), eq(imports.id, imp.id)));
   const counts = await previewImport(db, ctx, imp);
   await db
     .update(imports)
-    .set({ counts, status: 'previewed', previewedAt: sql`now()`, updatedAt: sql`now()` })
+    .set({ counts, status: 'previewed', previewedAt: sql`now()`, heartbeatAt: null, updatedAt: sql`now()` })
     .where(and(eq(imports.workspaceId, ctx.workspaceId), eq(imports.id, imp.id)));
 }
 
