@@ -4,6 +4,7 @@ import type { Ctx } from '../shared/context.js';
 import type { ImportRow } from './import-stage.js';
 import type { ImportCounts } from './imports.schemas.js';
 import { previewMore } from './preview-more.js';
+import { failMissingRequired } from './preview-required.js';
 
 /**
  * The preview: a decision for every staged row, set-based (a few statements whatever the size),
@@ -25,6 +26,7 @@ export async function previewImport(db: Db, ctx: Ctx, imp: ImportRow): Promise<I
   if (imp.entity === 'leads') await previewLeads(db, ctx, imp, where);
   else if (imp.entity === 'contacts') await previewContacts(db, ctx, imp, where);
   else await previewMore(db, ctx, imp, where);
+  await failMissingRequired(db, ctx, imp, where);
   return countDecisions(db, ctx, imp.id);
 }
 
