@@ -10,6 +10,7 @@ import {
   recordUpdated,
   rowsOf,
   setFromJson,
+  setVersions,
 } from './apply-shared.js';
 
 export { auditChunk, chunkOf };
@@ -27,10 +28,13 @@ export async function finishVersions(
   written: { id: string; version: number }[],
 ): Promise<void> {
   if (!written.length) return;
-  await tx.execute(sql`update import_changes ch set version_after = x.version
-    from jsonb_to_recordset(${JSON.stringify(written)}::jsonb) as x(id uuid, version int)
-    where ch.workspace_id = ${ctx.workspaceId} and ch.import_id = ${a.imp.id} and ch.entity = ${table}
-      and ch.record_id = x.id`);
+  await setVersions(
+    tx,
+    ctx,
+    a.imp.id,
+    table,
+    sql`select x.id from jsonb_to_recordset(${JSON.stringify(written)}::jsonb) as x(id uuid)`,
+  );
 }
 
 /** The chunk's rows that `which` selects (the run's totals count rows, so they add up to the file). */

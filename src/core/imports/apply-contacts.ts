@@ -11,6 +11,7 @@ import {
   recordUpdated,
   rowsOf,
   setFromJson,
+  setVersions,
 } from './apply-shared.js';
 
 /** Contact columns a row may set (`values.c`); emails, phones and custom merge instead. */
@@ -120,17 +121,19 @@ export async function applyContactsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise
     await applyContactRules(tx, ctx, prev ? contactRow(prev) : null, after);
   }
   // Leads the lifecycle rules opened for the chunk's contacts are the import's too (rollback removes them).
-  await tx.execute(sql`insert into import_changes (workspace_id, import_id, entity, record_id, action, row_no)
-    select ${ws}, ${a.imp.id}, 'leads', l.id, 'created', r.row_no
+  await tx.execute(sql`insert into import_changes (workspace_id, import_id, entity, record_id, action, row_no, version_after)
+    select ${ws}, ${a.imp.id}, 'leads', l.id, 'created', r.row_no, l.version
     from import_rows r join leads l on l.workspace_id = ${ws} and l.contact_id = r.target_id
     where ${chunk} and (${creates} or ${updates}) and l.created_at = now()
     on conflict do nothing`);
-  for (const t of ['contacts', 'leads'])
-    await tx.execute(sql`update import_changes ch set version_after = t.version
-      from ${sql.raw(t)} t where ch.workspace_id = ${ws} and ch.import_id = ${a.imp.id}
-        and ch.entity = ${t} and t.workspace_id = ch.workspace_id and t.id = ch.record_id
-        and (ch.version_after is null or (${t} = 'contacts'
-          and ch.record_id in (select r.target_id from import_rows r where ${chunk})))`);
+  // Every contact the chunk wrote: its version now (to tell later changes at rollback).
+  await setVersions(
+    tx,
+    ctx,
+    a.imp.id,
+    'contacts',
+    sql`select r.target_id from import_rows r where ${chunk} and (${creates} or ${updates})`,
+  );
   return { created: created.length, updated: before.size };
 }
 

@@ -1,4 +1,4 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { generateNKeysBetween } from 'fractional-indexing';
 import { assignNewLead } from '../assignment/assign-new-lead.js';
 import { assignmentSetup } from '../assignment/assignment-cache.js';
@@ -15,6 +15,7 @@ import {
   recordUpdated,
   rowsOf,
   setFromJson,
+  setVersions,
 } from './apply-shared.js';
 
 /** Lead columns a row may set (snake_case, as `values.l` holds them). */
@@ -239,33 +240,16 @@ export async function applyLeadsChunk(tx: Db, ctx: Ctx, a: ApplyCtx): Promise<Ap
   // Records the import had recorded before (a before-image, or created by an earlier chunk) and this
   // chunk wrote again: their version now, to tell later changes at rollback. Only the updated rows'
   // records and the contacts the lifecycle rules changed can be such.
-  if (updated > 0)
-    await finishVersions(
-      tx,
-      ctx,
-      a.imp.id,
-      'leads',
-      sql`select r.target_id from import_rows r where ${chunk} and ${updates}`,
-    );
+  if (updated > 0) await setVersions(tx, ctx, a.imp.id, 'leads', sql`select id from (${leadTargets}) u`);
   if (updated > 0 || lifecycleIds.length > 0)
-    await finishVersions(
+    await setVersions(
       tx,
       ctx,
       a.imp.id,
       'contacts',
-      sql`select r.contact_id from import_rows r where ${chunk} and ${updates}
-        union select unnest(${`{${lifecycleIds.join(',')}}`}::uuid[])`,
+      sql`select id from (${contactTargets}) u union select unnest(${`{${lifecycleIds.join(',')}}`}::uuid[])`,
     );
   return { created, updated, contactsCreated: newContacts };
-}
-
-/** Sets version_after of the import's change records of `ids` (a select of ids) to their version now. */
-async function finishVersions(tx: Db, ctx: Ctx, importId: string, table: 'leads' | 'contacts', ids: SQL) {
-  const ws = ctx.workspaceId;
-  await tx.execute(sql`update import_changes ch set version_after = t.version
-    from (${ids}) x(id) join ${sql.raw(table)} t on t.workspace_id = ${ws} and t.id = x.id
-    where ch.workspace_id = ${ws} and ch.import_id = ${importId} and ch.entity = ${table}
-      and ch.record_id = x.id and ch.version_after is distinct from t.version`);
 }
 
 async function topRanks(tx: Db, ctx: Ctx, rows: { row_no: number; stage_id: string }[]) {

@@ -84,3 +84,30 @@ export async function auditChunk(
       ${ctx.requestId ?? null}
     from import_rows r where ${c.chunk} and (${c.creates} or ${c.updates})`);
 }
+
+/**
+ * Sets version_after of the import's change records of `ids` (a select of ids, every one recorded
+ * already) to their version now. An upsert on the change records' key, not a join with them: the
+ * import grows that table faster than its statistics follow, and a join planned on stale statistics
+ * scans it whole for every chunk. A record found without a change record is a bug: the chunk fails.
+ */
+export async function setVersions(
+  tx: Db,
+  ctx: Ctx,
+  importId: string,
+  table: string,
+  ids: SQL,
+): Promise<void> {
+  const ws = ctx.workspaceId;
+  const fresh = rowsOf<{ id: string; inserted: boolean }>(
+    await tx.execute(sql`insert into import_changes (workspace_id, import_id, entity, record_id, action, row_no, version_after)
+      select ${ws}, ${importId}, ${table}, t.id, 'updated', 0, t.version
+      from (select distinct x.id from (${ids}) x(id) where x.id is not null) x
+        join ${sql.raw(table)} t on t.workspace_id = ${ws} and t.id = x.id
+      on conflict (workspace_id, import_id, entity, record_id) do update set version_after = excluded.version_after
+        where import_changes.version_after is distinct from excluded.version_after
+      returning record_id as id, (xmax = 0) as inserted`),
+  ).filter((r) => r.inserted);
+  if (fresh.length)
+    throw new Error(`import ${importId}: ${table} ${fresh[0]!.id} was written without a change record`);
+}

@@ -84,15 +84,20 @@ export async function runImport(
     .where(where);
   const size = opts.chunkRows ?? CHUNK_ROWS;
   try {
-    for (;;) {
+    // Chunks go in row order: the first row not applied, then on by `size` (asked once: a query for the
+    // next unapplied row would pass over every applied row, again for each chunk).
+    const span = rowsOf<{ from: number | null; last: number | null }>(
+      await db.execute(sql`select min(row_no) filter (where applied_at is null) - 1 as from, max(row_no) as last
+        from import_rows where workspace_id = ${ctx.workspaceId} and import_id = ${id}`),
+    )[0];
+    const last = Number(span?.last ?? 0);
+    for (
+      let from = span?.from === null || span?.from === undefined ? last : Number(span.from);
+      from < last;
+      from += size
+    ) {
       // Let the event loop turn between chunks: on PGlite (in this thread) requests are served meanwhile.
       await new Promise((r) => setImmediate(r));
-      const next = rowsOf<{ from: number | null }>(
-        await db.execute(sql`select min(row_no) - 1 as from from import_rows where workspace_id = ${ctx.workspaceId}
-          and import_id = ${id} and applied_at is null`),
-      )[0]?.from;
-      if (next === null || next === undefined) break;
-      const from = Number(next);
       const stop = await db.transaction(async (tx) => {
         const [locked] = await tx.select().from(imports).where(where).for('update');
         if (!locked || locked.cancelRequested || locked.status !== 'running') return locked;
