@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { databaseFromEnv, openDatabase } from '../core/db/client.js';
+import { purgeExportFiles } from '../core/exports/export-jobs.service.js';
 import { resumeInterruptedImports } from '../core/imports/import-run.js';
 import { startJobRecovery } from '../core/jobs/jobs.service.js';
 import { startScoreAging } from '../core/scoring/recompute.service.js';
@@ -41,11 +42,20 @@ export async function serve(opts: { port?: number; host?: string } = {}): Promis
   resumeTimer?.unref();
   // Scores counting activities in a window (or relative dates) age without writes: recomputed every 6 h.
   const stopAging = startScoreAging(handle.db, { log: (m) => app.log.info(m) });
+  // Export job files older than the retention (LEADBASE_EXPORT_RETENTION_DAYS, 7) go: now and hourly.
+  const purge = () =>
+    purgeExportFiles()
+      .then((gone) => gone.length && app.log.info(`Deleted ${gone.length} expired export file(s)`))
+      .catch((e) => app.log.error(e, 'deleting expired export files failed'));
+  void purge();
+  const purgeTimer = setInterval(purge, 3600_000);
+  purgeTimer.unref();
   const port = opts.port ?? Number(process.env.PORT ?? 3000);
   const host = opts.host ?? process.env.HOST ?? '0.0.0.0';
   const stop = async () => {
     recovery.stop();
     stopAging();
+    clearInterval(purgeTimer);
     if (resumeTimer) clearInterval(resumeTimer);
     await app.close();
     await handle.close();

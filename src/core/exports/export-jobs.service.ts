@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -16,7 +16,7 @@ import { EXPORT_DEFS, type ExportResource, resolveColumns } from './export-resou
  * Large exports as background jobs: the file is written under the data directory,
  * `<DATA_DIR>/exports/<workspace>/<job id>.<csv|xlsx>` (LEADBASE_EXPORTS_DIR overrides the
  * `<DATA_DIR>/exports` part), with the job's progress counting the rows written; its owner downloads
- * it with GET /export-jobs/:id/file. Files are kept until deleted by hand.
+ * it with GET /export-jobs/:id/file. Files are deleted after the retention (purgeExportFiles).
  */
 export const EXPORT_JOB_TYPE = 'export';
 
@@ -108,4 +108,37 @@ export async function exportJobFile(
       ? job.result.fileName
       : exportFileName(job.input.resource as ExportResource, format);
   return { stream: createReadStream(path), fileName, contentType: CONTENT_TYPES[format], bytes: size };
+}
+
+/** How long an export job's file is kept (LEADBASE_EXPORT_RETENTION_DAYS, default 7 days). */
+export const exportRetentionMs = (env = process.env): number =>
+  (Number(env.LEADBASE_EXPORT_RETENTION_DAYS) || 7) * 24 * 3600_000;
+
+/**
+ * Deletes export job files older than the retention (and `.part` files a stopped server left behind,
+ * after a day): exports are copies of the workspace's data and should not pile up on disk. A job whose
+ * file is gone answers its download with 404. Returns the paths removed.
+ */
+export async function purgeExportFiles(
+  opts: { now?: number; retentionMs?: number; dir?: string } = {},
+): Promise<string[]> {
+  const now = opts.now ?? Date.now();
+  const keep = opts.retentionMs ?? exportRetentionMs();
+  const root = opts.dir ?? exportsDir();
+  const removed: string[] = [];
+  const workspaces = await readdir(root).catch(() => [] as string[]);
+  for (const ws of workspaces) {
+    const files = await readdir(join(root, ws)).catch(() => [] as string[]);
+    for (const f of files) {
+      const path = join(root, ws, f);
+      const s = await stat(path).catch(() => null);
+      if (!s?.isFile()) continue;
+      const limit = f.endsWith('.part') ? Math.min(keep, 24 * 3600_000) : keep;
+      if (now - s.mtimeMs > limit) {
+        await rm(path, { force: true });
+        removed.push(path);
+      }
+    }
+  }
+  return removed;
 }
