@@ -108,8 +108,8 @@ export const DEAL_COLUMNS: ColumnDef<DealOut>[] = [
 ];
 
 export const ACTIVITY_COLUMNS: ColumnDef<ActivityOut>[] = [
-  // Activities are imported without ids (each row is a new activity); the id is shown for reference.
-  { key: 'id', label: 'Leadbase ID', default: true, get: (a) => a.id },
+  // Re-imported, a row with the id of an activity that exists is skipped (not imported twice).
+  { key: 'id', default: true, get: (a) => a.id },
   { key: 'type', get: (a) => a.type },
   { key: 'lead', get: (a) => a.leadId },
   { key: 'contactEmail', get: (a, r) => r.contactEmail(a.contactId) },

@@ -202,4 +202,38 @@ describe.each(DB_KINDS)('export → import round trip on %s', (kind) => {
       expect(after.map(strip), resource).toEqual(before.map(strip));
     }
   });
+  it('an activities export re-imported skips the activities that are there (no doubles)', async () => {
+    const lead = (await c.get('/api/v1/leads?limit=1')).body.data[0];
+    for (const body of ['Called about the roof', 'Sent the quote'])
+      expect((await c.post('/api/v1/activities', { type: 'call', leadId: lead.id, body })).status).toBe(201);
+    const count = async () => (await walk(c, '/api/v1/activities?sort=createdAt', 100)).length;
+    const before = await count();
+    const r = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/activities/export?format=csv',
+      headers: s.auth,
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const m = multipart(
+      { entity: 'activities' },
+      { name: 'activities.csv', content: r.rawPayload, type: 'text/csv' },
+    );
+    const up = await t.call({
+      method: 'POST',
+      url: '/api/v1/imports',
+      payload: m.payload,
+      headers: { ...s.auth, ...m.headers },
+    });
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
+    expect(up.body.mapping['Leadbase ID']).toBe('id');
+    expect(up.body.preview.counts).toMatchObject({ create: 0, error: 0, skip: before });
+    const run = await c.post(`/api/v1/imports/${up.body.id}/run`);
+    expect(run.status, JSON.stringify(run.body)).toBe(202);
+    await settleImports();
+    expect((await c.get(`/api/v1/imports/${up.body.id}`)).body.result).toMatchObject({
+      created: 0,
+      skipped: before,
+    });
+    expect(await count()).toBe(before);
+  });
 });

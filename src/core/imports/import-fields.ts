@@ -141,6 +141,9 @@ const DEAL: Base[] = [
 ];
 
 const ACTIVITY: Base[] = [
+  f('id', 'Leadbase ID', 'uuid', {
+    description: 'An activity already in Leadbase (re-importing an export) is skipped, not imported twice',
+  }),
   f('type', 'Type', 'enum', { required: true, options: ['call', 'email', 'meeting', 'note', 'sms'] }),
   f('lead', 'Lead', 'ref', { description: "The lead's external id or Leadbase id" }),
   f('contactEmail', 'Contact email', 'email', { description: 'The contact, by email' }),

@@ -17,7 +17,8 @@ import { checkMatchOn } from './row-values-more.js';
  * - Deals match on id, externalId or custom.<key>; `account` (name or domain) and `contactEmail` must
  *   name existing records.
  * - Activities are only created: an update or upsert import of activities marks every row an error
- *   (the import can be re-previewed with mode create). `lead` (external id or id) and `contactEmail`
+ *   (the import can be re-previewed with mode create); a row with the Leadbase ID of an activity that
+ *   exists (an export re-imported) is skipped. `lead` (external id or id) and `contactEmail`
  *   must name existing records; a lead alone brings its contact.
  */
 export async function previewMore(db: Db, ctx: Ctx, imp: ImportRow, where: SQL): Promise<void> {
@@ -269,6 +270,14 @@ async function previewActivities(db: Db, ctx: Ctx, imp: ImportRow, where: SQL) {
       where ${where} and r.decision is null`);
     return;
   }
+  // A row with the Leadbase ID of an activity already there (an export re-imported) is skipped, also
+  // one that could not be read as a new activity (a system entry of the timeline, say).
+  const idColumn = imp.headers.findIndex((h) => imp.mapping[h] === 'id');
+  if (idColumn >= 0)
+    await db.execute(sql`update import_rows r set decision = 'skip', match_id = a.id, errors = null,
+        reason = 'already in Leadbase (its Leadbase ID); not imported again'
+      from activities a where ${where} and (r.decision is null or r.decision = 'error')
+        and a.workspace_id = ${ws} and a.id::text = lower(trim(r.raw->>${idColumn}::int))`);
   await db.execute(sql`update import_rows r set values = r.values #- '{v,lead_id}' #- '{v,contact_id}'
     where ${where} and r.decision is null`);
   const lead = sql`values = jsonb_set(r.values, '{v,lead_id}', to_jsonb(x.id))`;

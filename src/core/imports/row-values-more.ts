@@ -186,6 +186,7 @@ function activityValues(t: T, refs: ImportRefs, fail: Fail) {
     else fail('user', `"${t.user}" is not a member of this workspace (by email or name)`);
   }
   const k: Record<string, string> = {};
+  if (t.id !== undefined) k.id = String(t.id);
   if (t.lead !== undefined) k.lead = String(t.lead);
   if (t.contactEmail !== undefined) {
     const e = zEmailAddress.safeParse(t.contactEmail);
