@@ -15,6 +15,16 @@ import { failMissingRequired } from './preview-required.js';
  * is a duplicate of that row. Creates get their record id now, so a resumed run writes the same ids.
  */
 export async function previewImport(db: Db, ctx: Ctx, imp: ImportRow): Promise<ImportCounts> {
+  // One transaction (a preview cut off leaves the previous decisions), with the memory its sorts and
+  // hashes over every row of the file need: with the default 4 MB they spill to disk (a million rows:
+  // two minutes more).
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local work_mem = '64MB'`);
+    return decide(tx, ctx, imp);
+  });
+}
+
+async function decide(db: Db, ctx: Ctx, imp: ImportRow): Promise<ImportCounts> {
   const ws = ctx.workspaceId;
   const where = sql`r.workspace_id = ${ws} and r.import_id = ${imp.id}`;
   // Every decision is taken again, except the errors of rows that could not be read (their values are null).
@@ -78,15 +88,11 @@ async function matchContacts(db: Db, ws: string, where: SQL, keys: SQL, target: 
           order by w.row_no, w.pri, c.created_at, c.id`;
   // The planner cannot tell how many of the workspace's millions of contact keys match the file's (it
   // guesses a billion rows) and sorts them all on disk for a merge join (seconds); the hash of the
-  // file's keys, given the memory it needs, is one pass over them.
-  await db.transaction(async (tx) => {
-    if (n > HASH_MATCH_ROWS) {
-      await tx.execute(sql`set local work_mem = '64MB'`);
-      await tx.execute(sql`set local enable_mergejoin = off`);
-    }
-    await tx.execute(sql`update import_rows r set ${sql.raw(target)} = h.id from (${hits}) h
-      where ${where} and r.row_no = h.row_no`);
-  });
+  // file's keys (the preview's transaction gives it the memory) is one pass over them.
+  if (n > HASH_MATCH_ROWS) await db.execute(sql`set local enable_mergejoin = off`);
+  await db.execute(sql`update import_rows r set ${sql.raw(target)} = h.id from (${hits}) h
+    where ${where} and r.row_no = h.row_no`);
+  if (n > HASH_MATCH_ROWS) await db.execute(sql`set local enable_mergejoin to default`);
 }
 
 const rowsOf = <T>(r: unknown): T[] => (r as { rows: T[] }).rows;

@@ -1,26 +1,24 @@
 import { Anchor, Button, Checkbox, Group, Menu, Modal, SegmentedControl, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconColumns, IconDownload, IconFileSpreadsheet, IconFileTypeCsv } from '@tabler/icons-react';
+import {
+  IconColumns,
+  IconDownload,
+  IconFileSpreadsheet,
+  IconFileTypeCsv,
+  IconServer,
+} from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api, BASE, type Query, withQuery } from '../api/client';
+import { download, exportInBackground } from './export-job';
 
 type Format = 'csv' | 'xlsx';
 type ExportColumn = { key: string; label: string; default: boolean };
 
-/** Starts a download of the export URL (the session cookie authenticates it; the server names the file). */
-function download(url: string) {
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = '';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-}
-
 /**
  * "Export" on a list page: the list as it is filtered, searched and sorted now, to CSV or Excel, with
- * the default columns or chosen ones. A plain download of GET /api/v1/<resource>/export.
+ * the default columns or chosen ones. A plain download of GET /api/v1/<resource>/export, or, for a large
+ * list, a file prepared on the server by an export job (a notification follows it; then it downloads).
  */
 export function ExportButton({ path, query, plural }: { path: string; query: Query; plural: string }) {
   const [choosing, chooser] = useDisclosure(false);
@@ -45,6 +43,20 @@ export function ExportButton({ path, query, plural }: { path: string; query: Que
           <Menu.Divider />
           <Menu.Item leftSection={<IconColumns size={16} />} onClick={chooser.open}>
             Choose columns…
+          </Menu.Item>
+          <Menu.Divider />
+          <Menu.Label>Large lists: prepared on the server</Menu.Label>
+          <Menu.Item
+            leftSection={<IconServer size={16} />}
+            onClick={() => void exportInBackground(path, query, 'csv', plural)}
+          >
+            CSV in the background
+          </Menu.Item>
+          <Menu.Item
+            leftSection={<IconServer size={16} />}
+            onClick={() => void exportInBackground(path, query, 'xlsx', plural)}
+          >
+            Excel in the background
           </Menu.Item>
         </Menu.Dropdown>
       </Menu>
