@@ -55,6 +55,9 @@ export async function rollbackImport(
     // The import grew import_changes by a row per record; without fresh statistics the planner takes it
     // for a handful of rows and nests loops over it (minutes at 100,000 rows). PGlite has no autovacuum.
     await tx.execute(sql`analyze import_changes`);
+    // Its semi-joins hash up to a million ids: with the default 4 MB work_mem a hashed NOT IN falls back
+    // to a scan per row (an hour at a million rows).
+    await tx.execute(sql`set local work_mem = '64MB'`);
     // Conflicts: changed since the import (version), or people's work attached to a record it created.
     await tx.execute(sql`create temporary table if not exists import_undo
       (entity text, record_id uuid, action text, conflict boolean) on commit drop`);
@@ -79,8 +82,9 @@ export async function rollbackImport(
       and record_id in (
         select contact_id from activities where workspace_id = ${ws} and type in ${LOGGED} and contact_id in ${made('contacts')}
         union select contact_id from tasks where workspace_id = ${ws} and contact_id in ${made('contacts')}
-        union select contact_id from leads where workspace_id = ${ws} and contact_id in ${made('contacts')}
-          and id not in ${made('leads')})`);
+        union select l.contact_id from leads l where l.workspace_id = ${ws} and l.contact_id in ${made('contacts')}
+          and not exists (select 1 from import_undo x where x.entity = 'leads' and x.action = 'created'
+            and x.record_id = l.id))`);
     await undoMore(tx, ws, id);
     const conflicts = rowsOf<{ n: number }>(
       await tx.execute(sql`select count(*)::int as n from import_undo where conflict`),
