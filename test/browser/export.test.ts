@@ -48,7 +48,7 @@ describe.skipIf(skipBrowser)('export from a list page (Chromium)', () => {
     await visible(page.getByRole('link', { name: /Wendy Web/ }));
     const file = await exportVia(async () => {
       await page.getByRole('button', { name: 'Export' }).click();
-      await page.getByRole('menuitem', { name: 'CSV' }).click();
+      await page.getByRole('menuitem', { name: 'CSV', exact: true }).click();
     });
     expect(file.name).toMatch(/^leads-\d{4}-\d{2}-\d{2}\.csv$/);
     const text = file.bytes.toString('utf8');
@@ -84,5 +84,21 @@ describe.skipIf(skipBrowser)('export from a list page (Chromium)', () => {
       ['Partner', 'pete@export.example'],
       ['Partner', 'pia@export.example'],
     ]);
+  });
+  it('CSV in the background: the server prepares the file, a notification follows it, it downloads', async () => {
+    await page.goto('/leads?source=partner');
+    await visible(page.getByRole('link', { name: /Pia Partner/ }));
+    const file = await exportVia(async () => {
+      await page.getByRole('button', { name: 'Export' }).click();
+      await page.getByRole('menuitem', { name: 'CSV in the background' }).click();
+    });
+    expect(file.name).toMatch(/^leads-\d{4}-\d{2}-\d{2}\.csv$/);
+    const [head, ...rows] = Papa.parse<string[]>(file.bytes.toString('utf8').slice(1), {
+      skipEmptyLines: true,
+    }).data;
+    expect(head![0]).toBe('Leadbase ID');
+    const listed = await api('get', '/api/v1/leads?source=partner&limit=200');
+    expect(new Set(rows.map((r) => r[0]))).toEqual(new Set(listed.data.map((l: { id: string }) => l.id)));
+    await visible(page.getByText('Export of leads ready'));
   });
 });
