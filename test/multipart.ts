@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { TestApp } from './app.js';
 
 /** A multipart/form-data body: the text fields first, then the file part (as browsers and curl -F send them). */
 export function multipart(
@@ -23,4 +24,20 @@ export function multipart(
     payload: Buffer.concat(parts),
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
   };
+}
+
+/** POST /api/v1/imports: the fields and the file as a multipart upload, signed in with `auth`. */
+export function uploadImport(
+  t: Pick<TestApp, 'call'>,
+  auth: Record<string, string>,
+  fields: Record<string, string>,
+  file: { name: string; content: string | Buffer; type?: string },
+) {
+  const m = multipart(fields, file);
+  return t.call({
+    method: 'POST',
+    url: '/api/v1/imports',
+    payload: m.payload,
+    headers: { ...auth, ...m.headers },
+  });
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Session, type TestApp, testApp } from '../../../test/app.js';
 import { DB_KINDS } from '../../../test/db.js';
 import { type Client, client, walk } from '../../../test/helpers.js';
-import { multipart } from '../../../test/multipart.js';
+import { uploadImport } from '../../../test/multipart.js';
 import { settleImports } from '../imports/import-run.js';
 
 /**
@@ -87,7 +87,9 @@ describe.each(DB_KINDS)('export → import round trip on %s', (kind) => {
       const before = await walk(c, '/api/v1/leads?sort=lastName', 50);
       const csvBefore = (await exportOf('csv')).toString('utf8');
       const file = await exportOf(format);
-      const m = multipart(
+      const up = await uploadImport(
+        t,
+        s.auth,
         { entity: 'leads', mode: 'upsert', matchOn: 'id' },
         {
           name: `leads.${format}`,
@@ -98,12 +100,6 @@ describe.each(DB_KINDS)('export → import round trip on %s', (kind) => {
               : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
         },
       );
-      const up = await t.call({
-        method: 'POST',
-        url: '/api/v1/imports',
-        payload: m.payload,
-        headers: { ...s.auth, ...m.headers },
-      });
       expect(up.status, JSON.stringify(up.body)).toBe(201);
       // Every exported column maps back to the field it came from.
       const columns = (await c.get('/api/v1/leads/export/columns')).body.data as {
@@ -166,16 +162,12 @@ describe.each(DB_KINDS)('export → import round trip on %s', (kind) => {
       const before = await walk(c, `/api/v1/${resource}`, 50);
       const csv = await t.app.inject({ method: 'GET', url: `/api/v1/${resource}/export`, headers: s.auth });
       expect(csv.statusCode, csv.body).toBe(200);
-      const m = multipart(
+      const up = await uploadImport(
+        t,
+        s.auth,
         { entity: resource, mode: 'upsert', matchOn: 'id' },
         { name: `${resource}.csv`, content: csv.rawPayload },
       );
-      const up = await t.call({
-        method: 'POST',
-        url: '/api/v1/imports',
-        payload: m.payload,
-        headers: { ...s.auth, ...m.headers },
-      });
       expect(up.status, `${resource}: ${JSON.stringify(up.body)}`).toBe(201);
       const columns = (await c.get(`/api/v1/${resource}/export/columns`)).body.data as {
         key: string;
@@ -214,16 +206,12 @@ describe.each(DB_KINDS)('export → import round trip on %s', (kind) => {
       headers: s.auth,
     });
     expect(r.statusCode, r.body).toBe(200);
-    const m = multipart(
+    const up = await uploadImport(
+      t,
+      s.auth,
       { entity: 'activities' },
       { name: 'activities.csv', content: r.rawPayload, type: 'text/csv' },
     );
-    const up = await t.call({
-      method: 'POST',
-      url: '/api/v1/imports',
-      payload: m.payload,
-      headers: { ...s.auth, ...m.headers },
-    });
     expect(up.status, JSON.stringify(up.body)).toBe(201);
     expect(up.body.mapping['Leadbase ID']).toBe('id');
     expect(up.body.preview.counts).toMatchObject({ create: 0, error: 0, skip: before });

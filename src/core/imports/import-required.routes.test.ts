@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Session, type TestApp, testApp } from '../../../test/app.js';
 import { DB_KINDS } from '../../../test/db.js';
 import { type Client, client } from '../../../test/helpers.js';
-import { multipart } from '../../../test/multipart.js';
+import { uploadImport } from '../../../test/multipart.js';
 import { settleImports } from './import-run.js';
 
 describe.each(DB_KINDS)('required custom fields on import creates (%s)', (kind) => {
@@ -41,7 +41,9 @@ describe.each(DB_KINDS)('required custom fields on import creates (%s)', (kind) 
       'Cat Cole,cat@example.com,B-3,',
       'Dan Dunn,dan@example.com,,',
     ].join('\r\n');
-    const m = multipart(
+    const up = await uploadImport(
+      t,
+      s.auth,
       {
         entity: 'leads',
         mapping: JSON.stringify({
@@ -53,12 +55,6 @@ describe.each(DB_KINDS)('required custom fields on import creates (%s)', (kind) 
       },
       { name: 'required.csv', content: file },
     );
-    const up = await t.call({
-      method: 'POST',
-      url: '/api/v1/imports',
-      payload: m.payload,
-      headers: { ...s.auth, ...m.headers },
-    });
     expect(up.status, JSON.stringify(up.body)).toBe(201);
     const imp = (await c.get(`/api/v1/imports/${up.body.id}`)).body;
     expect(imp.preview.counts).toEqual({ create: 2, update: 0, skip: 0, duplicate: 0, error: 2 });
