@@ -69,7 +69,7 @@ describe.each(DB_KINDS)('required custom fields on import creates (%s)', (kind) 
     expect(byRow.get(2)!.errors).toEqual([
       {
         field: 'Budget',
-        reason: 'is required for a new lead (Budget code); map a column to it or give it a default',
+        reason: 'is required for a new lead: fill it in (or give the field a default)',
       },
     ]);
     expect(byRow.get(4)!.errors!.map((e) => e.field)).toEqual(['Budget', 'Area']);

@@ -36,15 +36,19 @@ export async function failMissingRequired(db: Db, ctx: Ctx, imp: ImportRow, wher
     [];
   for (const p of PARTS[imp.entity])
     for (const d of await loadDefinitions(db, ctx, p.entity))
-      if (d.required && !d.archived)
+      if (d.required && !d.archived) {
+        const column = Object.entries(imp.mapping).find(([, k]) => k === `${p.prefix}${d.key}`)?.[0];
         required.push({
           n: required.length,
           key: d.key,
           part: p.part,
-          field: Object.entries(imp.mapping).find(([, k]) => k === `${p.prefix}${d.key}`)?.[0] ?? d.label,
-          why: `is required for a new ${p.entity} (${d.label}); map a column to it or give it a default`,
+          field: column ?? d.label,
+          why: column
+            ? `is required for a new ${p.entity}: fill it in (or give the field a default)`
+            : `is required for a new ${p.entity}: map a column to it or give it a default`,
           contact: p.contact,
         });
+      }
   if (!required.length) return;
   await db.execute(sql`update import_rows r set decision = 'error', reason = m.reason, errors = m.errors
     from (select r.row_no, string_agg(d.field || ': ' || d.why, '; ' order by d.n) as reason,
