@@ -1,7 +1,10 @@
 import pg from 'pg';
 
-/** Creates the benchmark's database on the local server when it is missing (never another host). */
-export async function ensureDatabase(url: string): Promise<void> {
+/**
+ * Creates the benchmark's database on the local server when it is missing (never another host);
+ * `fresh` drops it first.
+ */
+export async function ensureDatabase(url: string, opts: { fresh?: boolean } = {}): Promise<void> {
   const host = new URL(url).hostname;
   if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host))
     throw new Error(`the benchmark database must be on 127.0.0.1 (got ${host})`);
@@ -12,6 +15,10 @@ export async function ensureDatabase(url: string): Promise<void> {
   const c = new pg.Client({ connectionString: admin.toString() });
   await c.connect();
   try {
+    if (opts.fresh) {
+      console.error(`--fresh: dropping database ${name}`);
+      await c.query(`drop database if exists "${name}" with (force)`);
+    }
     const r = await c.query('select 1 from pg_database where datname = $1', [name]);
     if (r.rowCount === 0) {
       console.error(`creating database ${name}`);

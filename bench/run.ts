@@ -20,12 +20,12 @@ import { fileURLToPath } from 'node:url';
 import type autocannon from 'autocannon';
 import { Command, InvalidArgumentError } from 'commander';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { firstOwner } from '../src/cli/commands/api-key.js';
 import { createApiKey } from '../src/core/auth/api-keys.service.js';
 import { type DatabaseHandle, openDatabase } from '../src/core/db/client.js';
 import { generateDemo, MAX_DEMO_LEADS } from '../src/core/demo/demo.service.js';
 import { systemCtx } from '../src/core/shared/context.js';
+import { ensureDatabase } from './bench-db.js';
 import { type BoardBenchOpts, benchBoard } from './board.js';
 import { cannon, percentile, type Sample } from './cannon.js';
 import { createBody } from './create-body.js';
@@ -65,36 +65,6 @@ const int = (name: string, min: number, max: number) => (v: string) => {
     throw new InvalidArgumentError(`${name} must be ${min}..${max}`);
   return n;
 };
-
-/** Traffic stays on this machine: the benchmark refuses any other database host. */
-function checkLocal(url: string): void {
-  const host = new URL(url).hostname;
-  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host))
-    throw new Error(`BENCH_DATABASE_URL must point at 127.0.0.1 (got ${host})`);
-}
-
-async function ensureDatabase(url: string, fresh: boolean): Promise<void> {
-  const u = new URL(url);
-  const name = decodeURIComponent(u.pathname.slice(1));
-  if (!/^[\w-]+$/.test(name)) throw new Error(`unexpected database name ${name}`);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const c = new pg.Client({ connectionString: admin.toString() });
-  await c.connect();
-  try {
-    if (fresh) {
-      console.error(`--fresh: dropping database ${name}`);
-      await c.query(`drop database if exists "${name}" with (force)`);
-    }
-    const r = await c.query('select 1 from pg_database where datname = $1', [name]);
-    if (r.rowCount === 0) {
-      console.error(`creating database ${name}`);
-      await c.query(`create database "${name}"`);
-    }
-  } finally {
-    await c.end();
-  }
-}
 
 /** A workspace whose demo load made exactly `leads` leads (the benchmark's own creates are removed after each run). */
 async function findDemoWorkspace(h: DatabaseHandle, leads: number): Promise<string | null> {
@@ -152,8 +122,7 @@ const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '—');
 
 async function benchApi(o: Opts): Promise<void> {
   const url = process.env.BENCH_DATABASE_URL ?? DEFAULT_URL;
-  checkLocal(url);
-  await ensureDatabase(url, o.fresh);
+  await ensureDatabase(url, { fresh: o.fresh });
   const h = await openDatabase({ url, poolSize: 4 });
   let child: ChildProcess | null = null;
   const runId = Date.now().toString(36);
