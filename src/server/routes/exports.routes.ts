@@ -80,7 +80,7 @@ export function exportsRoutes(fastify: FastifyInstance, db: Db): void {
           tags,
           summary: `Export ${resource} in the background (large lists)`,
           description:
-            'Starts a job that writes the file on the server; watch `GET /api/v1/jobs/:id` (progress counts rows written), then download `GET /api/v1/export-jobs/:id/file`.',
+            'Starts a job that writes the file on the server; watch `GET /api/v1/jobs/:id` (progress counts rows written), then download `GET /api/v1/export-jobs/:id/file`. The server keeps the file for LEADBASE_EXPORT_RETENTION_DAYS (default 7 days); after that the download answers 404.',
           body: exportJobBody,
           response: {
             202: z.object({ jobId: z.uuid(), fileUrl: z.string() }),
