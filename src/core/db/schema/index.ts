@@ -13,3 +13,4 @@ export * from './merges.js';
 export * from './pipelines.js';
 export * from './tenancy.js';
 export * from './work.js';
+export * from './reports.js';

@@ -1,0 +1,128 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  date,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { recordMeta, tenantId, timestamps } from './common.js';
+import { memberships, workspaces } from './tenancy.js';
+
+/**
+ * A marketing campaign, matched to leads by name (`leads.campaign`, case-insensitive) and optionally tied to
+ * a source, so that source and campaign reports can give cost per lead and per won lead.
+ */
+export const campaigns = pgTable(
+  'campaigns',
+  {
+    workspaceId: tenantId().references(() => workspaces.id),
+    id: uuid().notNull(),
+    name: text().notNull(),
+    /** The lead source this campaign's spend counts towards in the sources report (null: none). */
+    source: text(),
+    description: text(),
+    ...recordMeta(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    // One live campaign per name (leads refer to campaigns by name).
+    uniqueIndex('campaigns_name_key').on(t.workspaceId, sql`lower(${t.name})`).where(sql`deleted_at is null`),
+  ],
+);
+
+/** Money spent on a campaign over a period (both days inclusive); reports prorate it by day. */
+export const campaignCosts = pgTable(
+  'campaign_costs',
+  {
+    workspaceId: tenantId().references(() => workspaces.id),
+    id: uuid().notNull(),
+    campaignId: uuid().notNull(),
+    periodStart: date().notNull(),
+    periodEnd: date().notNull(),
+    amount: numeric({ precision: 16, scale: 2 }).notNull(),
+    note: text(),
+    ...timestamps(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    index('campaign_costs_campaign_idx').on(t.workspaceId, t.campaignId, t.periodStart),
+    foreignKey({
+      name: 'campaign_costs_campaign_fk',
+      columns: [t.workspaceId, t.campaignId],
+      foreignColumns: [campaigns.workspaceId, campaigns.id],
+    }).onDelete('cascade'),
+  ],
+);
+
+export const REPORT_KINDS = [
+  'funnel',
+  'sources',
+  'campaigns',
+  'team',
+  'health',
+  'forecast',
+  'activity',
+  'builder',
+] as const;
+
+/** A report a user saved: which report and its parameters (filters, builder definition, chart). */
+export const savedReports = pgTable(
+  'saved_reports',
+  {
+    workspaceId: tenantId().references(() => workspaces.id),
+    id: uuid().notNull(),
+    name: text().notNull(),
+    kind: text({ enum: REPORT_KINDS }).notNull(),
+    params: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    /** How the dashboard and the report page draw it: bar, line, area, pie, table. */
+    chart: text().notNull().default('bar'),
+    ownerId: uuid().notNull(),
+    /** Shared reports are visible to every member (only the owner or a manager changes them). */
+    shared: boolean().notNull().default(false),
+    ...recordMeta(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    index('saved_reports_owner_idx').on(t.workspaceId, t.ownerId),
+    foreignKey({
+      name: 'saved_reports_owner_fk',
+      columns: [t.workspaceId, t.ownerId],
+      foreignColumns: [memberships.workspaceId, memberships.userId],
+    }),
+  ],
+);
+
+/** A user's dashboard: saved reports in order, each with a width on a 12-column grid. */
+export const dashboardItems = pgTable(
+  'dashboard_items',
+  {
+    workspaceId: tenantId().references(() => workspaces.id),
+    userId: uuid().notNull(),
+    savedReportId: uuid().notNull(),
+    position: integer().notNull(),
+    width: integer().notNull().default(6),
+    createdAt: timestamp({ withTimezone: true }).notNull().default(sql`now()`),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.userId, t.savedReportId] }),
+    foreignKey({
+      name: 'dashboard_items_user_fk',
+      columns: [t.workspaceId, t.userId],
+      foreignColumns: [memberships.workspaceId, memberships.userId],
+    }),
+    foreignKey({
+      name: 'dashboard_items_report_fk',
+      columns: [t.workspaceId, t.savedReportId],
+      foreignColumns: [savedReports.workspaceId, savedReports.id],
+    }).onDelete('cascade'),
+  ],
+);
