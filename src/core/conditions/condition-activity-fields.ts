@@ -4,6 +4,7 @@ import { ACTIVITY_TYPES, activities } from '../db/schema/index.js';
 import type {
   ConditionActivity,
   ConditionEntity,
+  ConditionTarget,
   FieldDef,
   FieldEnv,
   RootTable,
@@ -25,7 +26,9 @@ const ACTIVITY_RE = /^activities\.([a-z0-9_]+)\.(count|last_([0-9]{1,4})d)$/;
  * now]), where <what> is an activity type, `any`, or `<type>_<outcome>` (outcome compared to the word
  * case-insensitively, ASCII). Soft-deleted activities do not count.
  */
-export function activityField(entity: ConditionEntity, name: string): FieldDef | string {
+export function activityField(entity: ConditionTarget, name: string): FieldDef | string {
+  if (entity === 'activity' || entity === 'task')
+    return `is not a field: activity counts are for leads, contacts, accounts and deals, not ${entity === 'activity' ? 'activities' : 'tasks'}`;
   const m = ACTIVITY_RE.exec(name);
   if (!m) return 'must be activities.<type>.count or activities.<type>.last_<N>d';
   const what = m[1]!;

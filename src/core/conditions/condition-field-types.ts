@@ -3,16 +3,25 @@ import type { customFieldDefinitions } from '../db/schema/index.js';
 
 /** The types shared by the field registry, the evaluator and the SQL compiler. */
 
+/** Records with a timeline: they take `activities.*` counts and are what `contact.*`/`account.*` reach. */
 export const CONDITION_ENTITIES = ['lead', 'contact', 'account', 'deal'] as const;
 export type ConditionEntity = (typeof CONDITION_ENTITIES)[number];
+/** Timeline entries and follow-ups: their own columns plus their lead's, contact's and account's fields. */
+export const WORK_ENTITIES = ['activity', 'task'] as const;
+export type WorkEntity = (typeof WORK_ENTITIES)[number];
+/** Every entity a condition can be written for. */
+export const CONDITION_TARGETS = [...CONDITION_ENTITIES, ...WORK_ENTITIES] as const;
+export type ConditionTarget = ConditionEntity | WorkEntity;
 export type FieldType = 'text' | 'number' | 'date' | 'timestamp' | 'boolean' | 'enum' | 'uuid' | 'array';
 
 /**
  * A record as the evaluator reads it: the entity's row with camelCase keys (as Drizzle returns it;
  * timestamps as Dates or ISO strings, numerics as decimal strings, `custom` the jsonb object) plus
- * `contact` (lead: its contact; deal: its primary contact), `account` (lead: its converted account, else
- * its contact's account; contact and deal: their account) and `activities` ([{type, outcome,
- * occurredAt, deletedAt?}]). `loadConditionRecord` builds exactly this.
+ * `contact` (lead: its contact; deal: its primary contact; activity and task: theirs), `account` (lead:
+ * its converted account, else its contact's account; contact and deal: their account; activity: its
+ * own account, else its contact's; task: its contact's), `lead` (activity and task: theirs; deal: its
+ * origin lead) and, for leads, contacts, accounts and deals, `activities` ([{type, outcome, occurredAt,
+ * deletedAt?}]). `loadConditionRecord` builds exactly this.
  */
 export type ConditionRecord = Record<string, unknown>;
 export type ConditionActivity = {

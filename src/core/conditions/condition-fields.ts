@@ -2,7 +2,19 @@ import { type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { ACCOUNT_HEALTH, ACCOUNT_TYPES } from '../accounts/accounts.schemas.js';
 import { CONTACT_STATUSES } from '../contacts/contacts.schemas.js';
-import { accounts, contacts, deals, LEAD_STATUSES, leads } from '../db/schema/index.js';
+import {
+  ACTIVITY_TYPES,
+  accounts,
+  activities,
+  contacts,
+  deals,
+  LEAD_STATUSES,
+  leads,
+  TASK_PRIORITIES,
+  TASK_STATUSES,
+  TASK_TYPES,
+  tasks,
+} from '../db/schema/index.js';
 import { FORECAST_CATEGORIES } from '../deals/deals.schemas.js';
 import { MARKETING_STAGES, PRIORITIES, TEMPERATURES, VALIDATION_STATUSES } from '../leads/leads.schemas.js';
 import { normalizeEmail } from '../shared/normalize.js';
@@ -10,8 +22,8 @@ import { activityField } from './condition-activity-fields.js';
 import { customField } from './condition-custom-fields.js';
 import {
   CAST,
-  type ConditionEntity,
   type ConditionRecord,
+  type ConditionTarget,
   type CustomFieldDef,
   type FieldDef,
   type FieldType,
@@ -212,11 +224,50 @@ function dealColumns(): FieldDef[] {
   ];
 }
 
+function activityColumns(): FieldDef[] {
+  return [
+    column('type', 'enum', { nullable: false, options: ACTIVITY_TYPES }),
+    column('subject', 'text'),
+    column('body', 'text'),
+    column('outcome', 'text'),
+    column('durationMinutes', 'number', { integer: true }),
+    column('occurredAt', 'timestamp', { nullable: false }),
+    column('userId', 'uuid'),
+    column('leadId', 'uuid'),
+    column('contactId', 'uuid'),
+    column('dealId', 'uuid'),
+    column('accountId', 'uuid'),
+    column('createdAt', 'timestamp', { nullable: false }),
+    column('updatedAt', 'timestamp', { nullable: false }),
+  ];
+}
+
+function taskColumns(): FieldDef[] {
+  return [
+    column('title', 'text', { nullable: false }),
+    column('description', 'text'),
+    column('type', 'enum', { nullable: false, options: TASK_TYPES }),
+    column('priority', 'enum', { nullable: false, options: TASK_PRIORITIES }),
+    column('status', 'enum', { nullable: false, options: TASK_STATUSES }),
+    column('dueAt', 'timestamp'),
+    column('remindAt', 'timestamp'),
+    column('completedAt', 'timestamp'),
+    column('assigneeId', 'uuid'),
+    column('leadId', 'uuid'),
+    column('contactId', 'uuid'),
+    column('dealId', 'uuid'),
+    column('completedBy', 'uuid'),
+    column('createdBy', 'uuid'),
+    column('createdAt', 'timestamp', { nullable: false }),
+    column('updatedAt', 'timestamp', { nullable: false }),
+  ];
+}
+
 // ---- relations ----
 
 type Relation = {
-  /** Prefix in field names: `contact.` or `account.`. */
-  prefix: 'contact' | 'account';
+  /** Prefix in field names: `contact.`, `account.` or `lead.`. */
+  prefix: 'contact' | 'account' | 'lead';
   /** The related record in memory. */
   get: (r: ConditionRecord) => unknown;
   /** A scalar subquery selecting `expr` (over the related table's alias) for the root row. */
@@ -227,6 +278,7 @@ type Relation = {
 const C = alias(contacts, 'cond_c') as unknown as RootTable;
 const A = alias(accounts, 'cond_a') as unknown as RootTable;
 const CA = alias(contacts, 'cond_ca') as unknown as RootTable;
+const L = alias(leads, 'cond_l') as unknown as RootTable;
 const asTable = (t: unknown) => t as RootTable;
 
 const contactOf = (fk: string): Relation => ({
@@ -254,6 +306,33 @@ const accountOf = (fk: string): Relation => ({
     sql`(select ${expr(A)} from ${accounts} "cond_a" where ${A.workspaceId} = ${root.workspaceId} and ${A.id} = ${root[fk]})`,
 });
 
+/** The lead of an activity or a task (`leadId`), the origin lead of a deal (`originLeadId`). */
+const leadOf = (fk: string): Relation => ({
+  prefix: 'lead',
+  get: (r) => r.lead,
+  target: L,
+  wrap: (root, expr) =>
+    sql`(select ${expr(L)} from ${leads} "cond_l" where ${L.workspaceId} = ${root.workspaceId} and ${L.id} = ${root[fk]})`,
+});
+
+/** The account of an activity: its own account when it has one, else its contact's account. */
+const activityAccount: Relation = {
+  prefix: 'account',
+  get: (r) => r.account,
+  target: A,
+  wrap: (root, expr) =>
+    sql`(select ${expr(A)} from ${accounts} "cond_a" where ${A.workspaceId} = ${root.workspaceId} and ${A.id} = coalesce(${root.accountId}, (select ${CA.accountId} from ${contacts} "cond_ca" where ${CA.workspaceId} = ${root.workspaceId} and ${CA.id} = ${root.contactId})))`,
+};
+
+/** The account of a task: its contact's account. */
+const contactAccount: Relation = {
+  prefix: 'account',
+  get: (r) => r.account,
+  target: A,
+  wrap: (root, expr) =>
+    sql`(select ${expr(A)} from ${accounts} "cond_a" where ${A.workspaceId} = ${root.workspaceId} and ${A.id} = (select ${CA.accountId} from ${contacts} "cond_ca" where ${CA.workspaceId} = ${root.workspaceId} and ${CA.id} = ${root.contactId}))`,
+};
+
 function through(rel: Relation, f: FieldDef): FieldDef {
   return {
     ...f,
@@ -272,25 +351,40 @@ function through(rel: Relation, f: FieldDef): FieldDef {
 
 // ---- the registry ----
 
-const OWN: Record<ConditionEntity, () => FieldDef[]> = {
+const OWN: Record<ConditionTarget, () => FieldDef[]> = {
   lead: leadColumns,
   contact: contactColumns,
   account: accountColumns,
   deal: dealColumns,
+  activity: activityColumns,
+  task: taskColumns,
 };
 
-const RELATIONS: Record<ConditionEntity, Relation[]> = {
+const RELATIONS: Record<ConditionTarget, Relation[]> = {
   lead: [contactOf('contactId'), leadAccount],
   contact: [accountOf('accountId')],
   account: [],
-  deal: [contactOf('primaryContactId'), accountOf('accountId')],
+  deal: [contactOf('primaryContactId'), accountOf('accountId'), leadOf('originLeadId')],
+  activity: [leadOf('leadId'), contactOf('contactId'), activityAccount],
+  task: [leadOf('leadId'), contactOf('contactId'), contactAccount],
 };
+
+/** Plural nouns for messages. */
+export const PLURALS: Record<ConditionTarget, string> = {
+  lead: 'leads',
+  contact: 'contacts',
+  account: 'accounts',
+  deal: 'deals',
+  activity: 'activities',
+  task: 'tasks',
+};
+const isWork = (e: ConditionTarget): e is 'activity' | 'task' => e === 'activity' || e === 'task';
 
 /** Flat contact fields of a lead (as the lead API shows them) are the contact's. */
 const LEAD_ALIASES = ['firstName', 'lastName', 'email', 'phone', 'company', 'jobTitle', ...ADDRESS_PARTS];
 
 export type ConditionFields = {
-  entity: ConditionEntity;
+  entity: ConditionTarget;
   /** Every static field (activity fields are resolved by pattern). */
   fields: Map<string, FieldDef>;
   /** The field of that name, or the reason it does not exist. */
@@ -299,11 +393,11 @@ export type ConditionFields = {
 
 /** The registry of one entity, given the workspace's custom field definitions (any entity). */
 export function conditionFields(
-  entity: ConditionEntity,
+  entity: ConditionTarget,
   customDefs: readonly CustomFieldDef[],
 ): ConditionFields {
   const fields = new Map<string, FieldDef>();
-  const ownOf = (e: ConditionEntity) => [
+  const ownOf = (e: ConditionTarget) => [
     ...OWN[e](),
     ...customDefs.filter((d) => d.entity === e).map(customField),
   ];
@@ -322,16 +416,21 @@ export function conditionFields(
       const f = fields.get(name);
       if (f) return f;
       if (name.startsWith('activities.')) return activityField(entity, name);
-      if (name.startsWith('custom.') || name.includes('.custom.'))
-        return `is not a custom field of ${name.startsWith('custom.') ? entity : name.split('.')[0]}s`;
+      if (name.startsWith('custom.') || name.includes('.custom.')) {
+        if (name.startsWith('custom.') && isWork(entity))
+          return `is not a field: ${PLURALS[entity]} have no custom fields`;
+        return `is not a custom field of ${name.startsWith('custom.') ? PLURALS[entity] : `${name.split('.')[0]}s`}`;
+      }
       return `is not a known ${entity} field`;
     },
   };
 }
 
-export const tableOf: Record<ConditionEntity, RootTable> = {
+export const tableOf: Record<ConditionTarget, RootTable> = {
   lead: asTable(leads),
   contact: asTable(contacts),
   account: asTable(accounts),
   deal: asTable(deals),
+  activity: asTable(activities),
+  task: asTable(tasks),
 };

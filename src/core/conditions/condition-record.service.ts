@@ -1,10 +1,10 @@
 import { type AnyColumn, and, eq, getTableColumns, isNull, type SQL, sql, type Table } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.js';
-import { accounts, activities, contacts, deals, leads } from '../db/schema/index.js';
+import { accounts, activities, contacts, deals, leads, tasks } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
-import type { ConditionActivity, ConditionEntity, ConditionRecord } from './condition-fields.js';
+import type { ConditionActivity, ConditionRecord, ConditionTarget } from './condition-fields.js';
 
 /**
  * Every column of a table, with timestamps as ISO strings with microseconds (a Date keeps only
@@ -48,28 +48,33 @@ async function activitiesOf(db: Db, ctx: Ctx, fk: AnyColumn, id: string): Promis
     .where(and(eq(activities.workspaceId, ctx.workspaceId), eq(fk, id), isNull(activities.deletedAt)));
 }
 
-const TABLES: Record<ConditionEntity, Keyed> = {
+const TABLES: Record<ConditionTarget, Keyed> = {
   lead: leads as unknown as Keyed,
   contact: contacts as unknown as Keyed,
   account: accounts as unknown as Keyed,
   deal: deals as unknown as Keyed,
+  activity: activities as unknown as Keyed,
+  task: tasks as unknown as Keyed,
 };
-const NAMES: Record<ConditionEntity, string> = {
+const NAMES: Record<ConditionTarget, string> = {
   lead: 'Lead',
   contact: 'Contact',
   account: 'Account',
   deal: 'Deal',
+  activity: 'Activity',
+  task: 'Task',
 };
 
 /**
  * Builds the record `evaluateCondition` reads (see `ConditionRecord`) from the database: the entity's
- * row, its related contact and account rows (soft-deleted ones too: the link still holds) and its
- * activities that are not deleted. A deleted record itself is 404 unless `withDeleted`.
+ * row, its related lead, contact and account rows (soft-deleted ones too: the link still holds) and,
+ * for leads, contacts, accounts and deals, its activities that are not deleted. A deleted record itself
+ * is 404 unless `withDeleted`.
  */
 export async function loadConditionRecord(
   db: Db,
   ctx: Ctx,
-  entity: ConditionEntity,
+  entity: ConditionTarget,
   id: string,
   opts: { withDeleted?: boolean } = {},
 ): Promise<ConditionRecord> {
@@ -100,7 +105,20 @@ export async function loadConditionRecord(
         ...rec,
         contact: await row(db, ctx, TABLES.contact, str(rec.primaryContactId)),
         account: await row(db, ctx, TABLES.account, str(rec.accountId)),
+        lead: await row(db, ctx, TABLES.lead, str(rec.originLeadId)),
         activities: await activitiesOf(db, ctx, activities.dealId, id),
       };
+    case 'activity':
+    case 'task': {
+      const contact = await row(db, ctx, TABLES.contact, str(rec.contactId));
+      // An activity's account is its own, else its contact's; a task's is its contact's.
+      const accountId = (entity === 'activity' ? str(rec.accountId) : null) ?? str(contact?.accountId);
+      return {
+        ...rec,
+        lead: await row(db, ctx, TABLES.lead, str(rec.leadId)),
+        contact,
+        account: await row(db, ctx, TABLES.account, accountId),
+      };
+    }
   }
 }

@@ -5,8 +5,8 @@ import type { Ctx } from '../shared/context.js';
 import type { FieldError } from '../shared/errors.js';
 import { isUuid } from '../shared/ids.js';
 import {
-  type ConditionEntity,
   type ConditionFields,
+  type ConditionTarget,
   type CustomFieldDef,
   conditionFields,
   type FieldDef,
@@ -42,7 +42,7 @@ export type BoundNode =
 
 /** A condition checked against an entity's fields, ready for `evaluateCondition` and `compileCondition`. */
 export type BoundCondition = {
-  entity: ConditionEntity;
+  entity: ConditionTarget;
   /** The condition as given (valid JSON, safe to store). */
   condition: Condition;
   root: BoundNode;
@@ -213,7 +213,7 @@ export async function loadCustomFieldDefs(db: Db, ctx: Ctx): Promise<CustomField
 export async function loadConditionFields(
   db: Db,
   ctx: Ctx,
-  entity: ConditionEntity,
+  entity: ConditionTarget,
 ): Promise<ConditionFields> {
   return conditionFields(entity, await loadCustomFieldDefs(db, ctx));
 }
@@ -222,7 +222,7 @@ export async function loadConditionFields(
 export async function validateCondition(
   db: Db,
   ctx: Ctx,
-  entity: ConditionEntity,
+  entity: ConditionTarget,
   input: unknown,
   opts: BindOptions = {},
 ): Promise<BoundCondition> {
