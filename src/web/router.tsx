@@ -17,6 +17,7 @@ import { ImportWizardPage } from './pages/imports/ImportWizardPage';
 import { LeadPage } from './pages/leads/LeadPage';
 import { LeadsListPage } from './pages/leads/LeadsListPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { reportsRoute } from './pages/reports/report-routes';
 import { ApiKeysPage } from './pages/settings/ApiKeysPage';
 import { AssignmentRulesPage } from './pages/settings/AssignmentRulesPage';
 import { CustomFieldsPage } from './pages/settings/CustomFieldsPage';
@@ -70,6 +71,7 @@ export const router = createBrowserRouter([
           { path: '/settings/teams', element: <TeamsPage /> },
           { path: '/settings/assignment-rules', element: <AssignmentRulesPage /> },
           { path: '/workload', element: <WorkloadPage /> },
+          reportsRoute,
           { path: '*', element: <NotFoundPage /> },
         ],
       },

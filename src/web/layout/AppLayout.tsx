@@ -13,6 +13,7 @@ import {
   IconGauge,
   IconKey,
   IconLayoutKanban,
+  IconPresentationAnalytics,
   IconTargetArrow,
   IconTimeline,
   IconUserShare,
@@ -37,6 +38,7 @@ const crm: { to: string; label: string; icon: typeof IconUsers; badge?: () => Re
   { to: '/duplicates', label: 'Duplicates', icon: IconCopy },
   { to: '/imports', label: 'Imports', icon: IconFileImport },
   { to: '/workload', label: 'Workload', icon: IconChartBar },
+  { to: '/reports', label: 'Reports', icon: IconPresentationAnalytics },
 ];
 const settings = [
   { to: '/settings/members', label: 'Members', icon: IconUsers },
