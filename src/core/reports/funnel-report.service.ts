@@ -1,0 +1,184 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { pipelines, stages } from '../db/schema/index.js';
+import type { Ctx } from '../shared/context.js';
+import { sumDecimal } from '../shared/decimal.js';
+import { AppError } from '../shared/errors.js';
+import type { FunnelOut } from './funnel-report.schemas.js';
+import type { ReportTable } from './report-file.js';
+import { conditionParam, leadDrill, leadScope, type ReportScope } from './report-filters.js';
+
+const rowsOf = <T>(r: unknown): T[] => (r as { rows: T[] }).rows;
+const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
+const DAY_SECONDS = 86_400;
+
+/** The pipeline a report is about: the given one, or the workspace's default pipeline. */
+export async function reportPipeline(
+  db: Db,
+  ctx: Ctx,
+  scope: ReportScope,
+): Promise<{ id: string; name: string }> {
+  if (scope.pipelineId) return { id: scope.pipelineId, name: scope.pipelineName ?? '' };
+  const [p] = await db
+    .select({ id: pipelines.id, name: pipelines.name })
+    .from(pipelines)
+    .where(
+      and(
+        eq(pipelines.workspaceId, ctx.workspaceId),
+        eq(pipelines.isDefault, true),
+        isNull(pipelines.deletedAt),
+      ),
+    );
+  if (!p)
+    throw new AppError('validation_failed', 'pipelineId: the workspace has no default pipeline; choose one', [
+      { field: 'pipelineId', reason: 'is required: the workspace has no default pipeline' },
+    ]);
+  return p;
+}
+
+/**
+ * The conversion funnel of a pipeline over a cohort: the leads created in the range that are now in the
+ * pipeline (and of the owners and sources filtered). A lead reached a stage when its stage history has a
+ * stay in that stage or a later one (by position; lost stages are not steps), so a lead created straight
+ * into Proposal has reached New, Contacted and Qualified too and the funnel never widens. Median time in
+ * stage is taken over the cohort's stays in the stage that have ended. Lost leads are shown beside the
+ * steps, with their reasons.
+ */
+export async function funnelReport(db: Db, ctx: Ctx, input: ReportScope): Promise<FunnelOut> {
+  const pipeline = await reportPipeline(db, ctx, input);
+  const scope: ReportScope = { ...input, pipelineId: pipeline.id, pipelineName: pipeline.name };
+  const steps = await db
+    .select({
+      id: stages.id,
+      name: stages.name,
+      color: stages.color,
+      type: stages.type,
+      position: stages.position,
+    })
+    .from(stages)
+    .where(
+      and(
+        eq(stages.workspaceId, ctx.workspaceId),
+        eq(stages.pipelineId, pipeline.id),
+        isNull(stages.deletedAt),
+      ),
+    )
+    .orderBy(stages.position, stages.id);
+  const funnelSteps = steps.filter((s) => s.type !== 'lost');
+  const ids = funnelSteps.map((s) => s.id);
+  const idx = ids.length
+    ? sql`unnest(array[${sql.join(
+        ids.map((i) => sql`${i}::uuid`),
+        sql`, `,
+      )}], array[${sql.join(
+        ids.map((_, i) => sql`${i}::int`),
+        sql`, `,
+      )}])`
+    : sql`unnest('{}'::uuid[], '{}'::int[])`;
+  const rows = rowsOf<{ part: string; key: string | null; n: string | number; v: string | null }>(
+    await db.execute(sql`
+      with st(id, idx) as materialized (select * from ${idx}),
+      c as materialized (
+        select leads.id, leads.status, leads.lost_reason, leads.deal_value from leads where ${sql.join(leadScope(ctx, scope, undefined), sql` and `)}
+      ),
+      h as materialized (
+        select h.lead_id, st.idx, h.stage_id, h.entered_at, h.left_at
+        from c
+        join lead_stage_history h on h.workspace_id = ${ctx.workspaceId} and h.lead_id = c.id
+        join st on st.id = h.stage_id
+      )
+      select 'reach' as part, furthest::text as key, count(*) as n, null::numeric as v
+        from (select lead_id, max(idx) as furthest from h group by lead_id) f group by furthest
+      union all
+      select 'median', stage_id::text, count(*),
+             percentile_cont(0.5) within group (order by extract(epoch from (left_at - entered_at)))::numeric
+        from h where left_at is not null group by stage_id
+      union all
+      select 'total', null, count(*), null from c
+      union all
+      select 'lost', lost_reason, count(*), coalesce(sum(deal_value), 0)
+        from c where status = 'lost' group by lost_reason`),
+  );
+  const furthest = new Array<number>(ids.length).fill(0);
+  const median = new Map<string, { n: number; seconds: number }>();
+  let total = 0;
+  const reasons: { reason: string | null; count: number; value: string }[] = [];
+  for (const r of rows) {
+    const n = Number(r.n);
+    if (r.part === 'reach') furthest[Number(r.key)] = n;
+    else if (r.part === 'median') median.set(r.key!, { n, seconds: Number(r.v) });
+    else if (r.part === 'total') total = n;
+    else reasons.push({ reason: r.key, count: n, value: r.v ?? '0' });
+  }
+  // Reached stage i = leads whose furthest step is i or later.
+  const reached = new Array<number>(ids.length).fill(0);
+  for (let i = ids.length - 1, acc = 0; i >= 0; i--) {
+    acc += furthest[i]!;
+    reached[i] = acc;
+  }
+  reasons.sort((a, b) => b.count - a.count || String(a.reason).localeCompare(String(b.reason)));
+  const lostDrill = (extra: Record<string, string> = {}) => leadDrill(scope, { status: 'lost', ...extra });
+  return {
+    pipeline,
+    range: { from: scope.from, to: scope.to },
+    total,
+    totalDrill: leadDrill(scope),
+    stages: funnelSteps.map((s, i) => {
+      const m = median.get(s.id);
+      const last = i === funnelSteps.length - 1;
+      return {
+        stageId: s.id,
+        name: s.name,
+        color: s.color,
+        type: s.type as 'open' | 'won',
+        position: s.position,
+        reached: reached[i]!,
+        conversionRate: last ? null : ratio(reached[i + 1]!, reached[i]!),
+        fromStartRate: ratio(reached[i]!, total),
+        dropOff: last ? null : reached[i]! - reached[i + 1]!,
+        medianDaysInStage: m ? Math.round((m.seconds / DAY_SECONDS) * 100) / 100 : null,
+        stays: m?.n ?? 0,
+        drill: leadDrill(scope, { reachedStageId: ids.slice(i).join(',') }),
+      };
+    }),
+    lost: {
+      count: reasons.reduce((a, r) => a + r.count, 0),
+      value: sumDecimal(reasons.map((r) => r.value)),
+      drill: lostDrill(),
+      reasons: reasons.map((r) => ({
+        ...r,
+        value: sumDecimal([r.value]),
+        drill:
+          r.reason === null
+            ? lostDrill({ condition: conditionParam({ field: 'lostReason', op: 'is_empty' }) })
+            : lostDrill({ condition: conditionParam({ field: 'lostReason', op: 'eq', value: r.reason }) }),
+      })),
+    },
+  };
+}
+
+export function funnelTable(r: FunnelOut): ReportTable {
+  return {
+    title: `Funnel ${r.pipeline.name}`,
+    columns: [
+      { label: 'Stage', kind: 'text' },
+      { label: 'Reached', kind: 'int' },
+      { label: 'Conversion to next', kind: 'percent' },
+      { label: 'Of all leads', kind: 'percent' },
+      { label: 'Drop-off', kind: 'int' },
+      { label: 'Median days in stage', kind: 'days' },
+    ],
+    rows: [
+      ...r.stages.map((s) => [
+        s.name,
+        s.reached,
+        s.conversionRate,
+        s.fromStartRate,
+        s.dropOff,
+        s.medianDaysInStage,
+      ]),
+      ['Lost', r.lost.count, null, r.total ? r.lost.count / r.total : null, null, null],
+      ...r.lost.reasons.map((x) => [`Lost: ${x.reason ?? '(no reason)'}`, x.count, null, null, null, null]),
+    ],
+  };
+}
