@@ -32,6 +32,7 @@ import { mergesRoutes } from './routes/merges.routes.js';
 import { metaRoutes } from './routes/meta.routes.js';
 import { notificationsRoutes } from './routes/notifications.routes.js';
 import { pipelinesRoutes } from './routes/pipelines.routes.js';
+import { reportsPerformanceRoutes } from './routes/reports-performance.routes.js';
 import { scoringRoutes } from './routes/scoring.routes.js';
 import { tasksRoutes } from './routes/tasks.routes.js';
 import { teamsRoutes } from './routes/teams.routes.js';
@@ -157,6 +158,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   appointmentsRoutes(app, opts.db);
   exportsRoutes(app, opts.db);
   importsRoutes(app, opts.db);
+  reportsPerformanceRoutes(app, opts.db);
 
   if (opts.webDir) {
     // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.

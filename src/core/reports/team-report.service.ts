@@ -1,0 +1,287 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { leads } from '../db/schema/index.js';
+import type { Ctx } from '../shared/context.js';
+import { activityDrill, activityWhere, memberNames } from './activity-report.service.js';
+import type { ReportTable } from './report-file.js';
+import {
+  conditionParam,
+  type Drill,
+  inRange,
+  leadDrill,
+  leadScope,
+  NOBODY,
+  type ReportScope,
+} from './report-filters.js';
+import type { TeamReport, TeamReportRow } from './team-report.schemas.js';
+
+/**
+ * Team performance (SPEC 7, issue 6 item 3), per owner, per team and in total. Two statements: the
+ * activities logged in the range by user and type, and the lead figures (first response, open leads,
+ * wins, losses, won value) over one pass of the leads, aggregated per owner, per team (a member of two
+ * teams counts in both; the team's median is over the team's leads) and overall.
+ */
+
+const rowsOf = <T>(r: unknown): T[] => (r as { rows: T[] }).rows;
+const TYPES = ['call', 'email', 'meeting', 'note', 'sms'] as const;
+type Type = (typeof TYPES)[number];
+/** Lead statuses of open stages (every stage that is neither won nor lost maps to one of these). */
+export const OPEN_STATUSES = ['new', 'contacted', 'qualified', 'proposal'] as const;
+
+type LeadStats = {
+  kind: 'owner' | 'team' | 'total';
+  key: string | null;
+  responded: number;
+  waiting: number;
+  median_hours: number | null;
+  open: number;
+  wins: number;
+  losses: number;
+  won_value: string;
+};
+
+const and = (conds: SQL[]) => (conds.length ? sql.join(conds, sql` and `) : sql`true`);
+const round2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
+
+/** The lead figures of one owner set; the date range picks created leads and closed (won/lost) leads. */
+async function leadStats(db: Db, ctx: Ctx, scope: ReportScope): Promise<LeadStats[]> {
+  const createdIn = and(inRange(scope, leads.createdAt));
+  const closedIn = sql`(${leads.status} in ('won', 'lost') and ${and(inRange(scope, leads.stageEnteredAt))})`;
+  // The first human activity on the lead, by anyone; only looked up for the leads created in the range.
+  const firstAt = sql`(select min(a.occurred_at) from activities a
+    where a.workspace_id = ${leads.workspaceId} and a.lead_id = ${leads.id} and a.deleted_at is null
+      and a.type in ('call', 'email', 'meeting', 'note', 'sms'))`;
+  const aggs = sql`
+    count(*) filter (where lr.created_in and lr.first_at is not null)::int as responded,
+    count(*) filter (where lr.created_in and lr.first_at is null)::int as waiting,
+    percentile_cont(0.5) within group (order by greatest(0, extract(epoch from (lr.first_at - lr.created_at))::float8 / 3600))
+      filter (where lr.created_in and lr.first_at is not null) as median_hours,
+    count(*) filter (where lr.created_in and lr.status not in ('won', 'lost'))::int as open,
+    count(*) filter (where lr.closed_in and lr.status = 'won')::int as wins,
+    count(*) filter (where lr.closed_in and lr.status = 'lost')::int as losses,
+    coalesce(sum(lr.deal_value) filter (where lr.closed_in and lr.status = 'won'), 0)::numeric(20, 2)::text as won_value`;
+  const teamFilter = scope.teamId ? sql`and tm.team_id = ${scope.teamId}::uuid` : sql``;
+  return rowsOf<LeadStats>(
+    await db.execute(sql`
+      with lr as (
+        select ${leads.ownerId} as owner_id, ${leads.status} as status, ${leads.dealValue} as deal_value,
+          ${leads.createdAt} as created_at, (${createdIn}) as created_in, ${closedIn} as closed_in,
+          case when ${createdIn} then ${firstAt} end as first_at
+        from ${leads}
+        where ${and(leadScope(ctx, scope, leads, { created: false }))} and ((${createdIn}) or ${closedIn})
+      ),
+      tm as (
+        select tm.team_id, tm.user_id from team_members tm
+        join teams t on t.workspace_id = tm.workspace_id and t.id = tm.team_id and t.deleted_at is null
+        where tm.workspace_id = ${ctx.workspaceId}::uuid ${teamFilter}
+      )
+      select 'owner' as kind, lr.owner_id::text as key, ${aggs} from lr group by lr.owner_id
+      union all
+      select 'team', tm.team_id::text, ${aggs} from lr join tm on tm.user_id = lr.owner_id group by tm.team_id
+      union all
+      select 'total', null, ${aggs} from lr`),
+  );
+}
+
+/** Human activities that occurred in the range, by user and type. */
+async function activityStats(db: Db, ctx: Ctx, scope: ReportScope) {
+  const rows = rowsOf<{ user_id: string | null; type: Type; n: number }>(
+    await db.execute(sql`select a.user_id, a.type, count(*)::int as n from activities a
+      where ${activityWhere(ctx, scope, TYPES)} group by a.user_id, a.type`),
+  );
+  const byUser = new Map<string | null, Record<Type, number>>();
+  for (const r of rows) {
+    const c = byUser.get(r.user_id) ?? { call: 0, email: 0, meeting: 0, note: 0, sms: 0 };
+    c[r.type] = r.n;
+    byUser.set(r.user_id, c);
+  }
+  return byUser;
+}
+
+const humanActivity = (any: boolean) =>
+  any
+    ? { any: TYPES.map((t) => ({ field: `activities.${t}.count`, op: 'gte', value: 1 })) }
+    : { all: TYPES.map((t) => ({ field: `activities.${t}.count`, op: 'eq', value: 0 })) };
+
+/** The drills of one row: `owners` null means the scope's owners (the totals). */
+function rowDrills(scope: ReportScope, owners: (string | null)[] | null): TeamReportRow['drills'] {
+  const s: ReportScope = owners ? { ...scope, ownerIds: owners.map((o) => o ?? 'none') } : scope;
+  const acts = (types: readonly string[]) => activityDrill(s, { types });
+  const closed = (status: 'won' | 'lost'): Drill =>
+    leadDrill(
+      s,
+      {
+        status,
+        ...(scope.fromTs ? { stageEnteredAtFrom: scope.fromTs } : {}),
+        ...(scope.toTs ? { stageEnteredAtTo: scope.toTs } : {}),
+      },
+      { created: false },
+    );
+  return {
+    activities: {
+      call: acts(['call']),
+      email: acts(['email']),
+      meeting: acts(['meeting']),
+      note: acts(['note']),
+      sms: acts(['sms']),
+      total: acts(TYPES),
+    },
+    respondedLeads: leadDrill(s, { condition: conditionParam(humanActivity(true)) }),
+    waitingLeads: leadDrill(s, { condition: conditionParam(humanActivity(false)) }),
+    openLeads: leadDrill(s, { status: OPEN_STATUSES.join(',') }),
+    wins: closed('won'),
+    losses: closed('lost'),
+  };
+}
+
+function figures(
+  name: string,
+  stats: LeadStats | undefined,
+  acts: Record<Type, number>,
+  drills: TeamReportRow['drills'],
+): TeamReportRow {
+  const wins = stats?.wins ?? 0;
+  const losses = stats?.losses ?? 0;
+  return {
+    name,
+    activities: { ...acts, total: TYPES.reduce((s, t) => s + acts[t], 0) },
+    firstResponse: {
+      medianHours: round2(stats?.median_hours ?? null),
+      respondedLeads: stats?.responded ?? 0,
+      waitingLeads: stats?.waiting ?? 0,
+    },
+    openLeads: stats?.open ?? 0,
+    wins,
+    losses,
+    winRate: wins + losses === 0 ? null : wins / (wins + losses),
+    wonValue: stats?.won_value ?? '0.00',
+    drills,
+  };
+}
+
+const sumActs = (xs: (Record<Type, number> | undefined)[]): Record<Type, number> => {
+  const out = { call: 0, email: 0, meeting: 0, note: 0, sms: 0 };
+  for (const x of xs) if (x) for (const t of TYPES) out[t] += x[t];
+  return out;
+};
+
+const isEmpty = (r: TeamReportRow) =>
+  r.activities.total === 0 &&
+  r.firstResponse.respondedLeads + r.firstResponse.waitingLeads + r.wins + r.losses === 0;
+
+export async function teamReport(db: Db, ctx: Ctx, scope: ReportScope): Promise<TeamReport> {
+  const [stats, acts, names, teamRows] = await Promise.all([
+    leadStats(db, ctx, scope),
+    activityStats(db, ctx, scope),
+    memberNames(db, ctx),
+    db.execute(sql`select t.id, t.name,
+        coalesce(array_agg(tm.user_id::text order by tm.user_id) filter (where tm.user_id is not null), '{}') as members
+      from teams t left join team_members tm on tm.workspace_id = t.workspace_id and tm.team_id = t.id
+      where t.workspace_id = ${ctx.workspaceId}::uuid and t.deleted_at is null
+      group by t.id, t.name order by t.name, t.id`),
+  ]);
+  const byKey = (kind: LeadStats['kind']) =>
+    new Map(stats.filter((s) => s.kind === kind).map((s) => [s.key, s]));
+  const ownerStats = byKey('owner');
+  const teamStats = byKey('team');
+
+  // Owners: every active member (or the filter's owners), and anyone else with figures — removed
+  // members and the unassigned leads among them.
+  const wanted = scope.ownerIds;
+  const candidates = new Set<string | null>();
+  if (wanted) for (const o of wanted) candidates.add(o === 'none' ? null : o);
+  else for (const [id, m] of names) if (!m.removed) candidates.add(id);
+  for (const k of [...ownerStats.keys(), ...acts.keys()]) candidates.add(k);
+  const owners: TeamReport['owners'] = [];
+  for (const id of candidates) {
+    if (id !== null && !names.has(id)) continue; // the NOBODY placeholder of an empty team
+    const member = id === null ? undefined : names.get(id);
+    const row = {
+      ownerId: id,
+      removed: member?.removed ?? false,
+      ...figures(
+        member?.name ?? 'Unassigned',
+        ownerStats.get(id),
+        sumActs([acts.get(id)]),
+        rowDrills(scope, [id]),
+      ),
+    };
+    const explicit = wanted?.includes(id ?? 'none') ?? false;
+    if (!explicit && (id === null || member?.removed) && isEmpty(row)) continue;
+    owners.push(row);
+  }
+  owners.sort((a, b) =>
+    a.ownerId === null
+      ? 1
+      : b.ownerId === null
+        ? -1
+        : a.name.localeCompare(b.name) || a.ownerId.localeCompare(b.ownerId),
+  );
+
+  // Teams: the filtered team, or the teams with a member among the filtered owners, or all.
+  const teams: TeamReport['teams'] = [];
+  for (const t of rowsOf<{ id: string; name: string; members: string[] }>(teamRows)) {
+    if (scope.teamId && t.id !== scope.teamId) continue;
+    const memberIds = wanted ? t.members.filter((m) => wanted.includes(m)) : t.members;
+    if (wanted && !scope.teamId && memberIds.length === 0) continue;
+    teams.push({
+      teamId: t.id,
+      memberIds,
+      ...figures(
+        t.name,
+        teamStats.get(t.id),
+        sumActs(memberIds.map((m) => acts.get(m))),
+        rowDrills(scope, memberIds.length ? memberIds : [NOBODY]),
+      ),
+    });
+  }
+
+  return {
+    range: { from: scope.from, to: scope.to },
+    owners,
+    teams,
+    totals: figures('Total', byKey('total').get(null), sumActs([...acts.values()]), rowDrills(scope, null)),
+  };
+}
+
+/** The table under the chart: one row per owner, then the totals. */
+export function teamReportTable(r: TeamReport): ReportTable {
+  const line = (x: TeamReportRow) => [
+    x.name,
+    x.activities.call,
+    x.activities.email,
+    x.activities.meeting,
+    x.activities.note,
+    x.activities.sms,
+    x.activities.total,
+    x.firstResponse.medianHours,
+    x.firstResponse.respondedLeads,
+    x.firstResponse.waitingLeads,
+    x.openLeads,
+    x.wins,
+    x.losses,
+    x.winRate,
+    x.wonValue,
+  ];
+  return {
+    title: 'Team performance',
+    columns: [
+      { label: 'Owner', kind: 'text' },
+      { label: 'Calls', kind: 'int' },
+      { label: 'Emails', kind: 'int' },
+      { label: 'Meetings', kind: 'int' },
+      { label: 'Notes', kind: 'int' },
+      { label: 'SMS', kind: 'int' },
+      { label: 'Activities', kind: 'int' },
+      { label: 'Median first response (hours)', kind: 'hours' },
+      { label: 'Responded leads', kind: 'int' },
+      { label: 'Waiting leads', kind: 'int' },
+      { label: 'Open leads', kind: 'int' },
+      { label: 'Wins', kind: 'int' },
+      { label: 'Losses', kind: 'int' },
+      { label: 'Win rate', kind: 'percent' },
+      { label: 'Won value', kind: 'money' },
+    ],
+    rows: [...r.owners.map(line), ['Total', ...line(r.totals).slice(1)]],
+  };
+}
