@@ -105,6 +105,8 @@ const NAME_KIND: Record<string, Kind> = {
   stageIds: 'stage',
   userId: 'user',
   stageId: 'stage',
+  // Leads whose stage history has a stay in the stage (the lead list's reachedStageId).
+  reachedStageId: 'stage',
   pipelineId: 'pipeline',
   workspaceId: 'workspace',
   survivorId: 'contact',
@@ -701,13 +703,28 @@ describe.each(DB_KINDS)('workspace isolation on %s', (kind) => {
 
   const listRoutes = () => routes.filter((r) => r.method === 'GET' && paramsOf(r.url).length === 0);
   /** A list's rows: `data`, or the lines of an export (CSV) after its header. */
+  // A list's rows; an export's CSV lines; a list count's figure as that many (counted) rows.
   const rowsOf = (body: any): unknown[] =>
-    typeof body === 'string' ? body.split('\r\n').filter(Boolean).slice(1) : body.data;
+    typeof body === 'string'
+      ? body.split('\r\n').filter(Boolean).slice(1)
+      : (body.data ?? Array.from({ length: body.count }, () => 'counted'));
   const queryParams = (r: Route): string[] =>
     (doc.paths[r.url]?.get?.parameters ?? []).filter((p: any) => p.in === 'query').map((p: any) => p.name);
 
   /** Lists that answer counts rather than rows, and the same figures counted from A's own rows. */
   const FIGURES: Record<string, () => Promise<unknown>> = {
+    // GET /<list>/count with `deleted=include&limit=200`: A's own list with the same query, counted.
+    ...Object.fromEntries(
+      ['leads', 'contacts', 'accounts', 'deals', 'activities', 'tasks'].map((e) => [
+        `/api/v1/${e}/count`,
+        async () => {
+          const rows = (await ca.get(`/api/v1/${e}?deleted=include&limit=200`)).body.data;
+          expect(rows.length).toBeGreaterThan(0);
+          expect(rows.length).toBeLessThan(200);
+          return { count: rows.length };
+        },
+      ]),
+    ),
     '/api/v1/tasks/counts': async () => {
       // A's tasks are overdue (due a minute before they were made) and none is due later today.
       const overdue = (await ca.get('/api/v1/tasks?view=overdue&limit=200')).body.data.filter(

@@ -9,11 +9,13 @@ import { markLinked } from '../duplicates/duplicates.service.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { listConditionWhere } from '../shared/list-condition.js';
 import {
+  cursorCondition,
   deletedCondition,
+  filterConditions,
   type ListQuery,
   type ListSpec,
-  listConditions,
   listOrderBy,
   sortKeySelect,
   toPage,
@@ -86,9 +88,18 @@ export const accountListSpec: ListSpec = {
     const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     return sql`(${accounts.name} ilike ${like} or ${accounts.domain} ilike ${like} or ${accounts.taxId} = ${q})`;
   },
+  condition: 'account',
 };
 
-export async function listAccounts(db: Db, ctx: Ctx, query: ListQuery) {
+/**
+ * Which accounts the list pages through, as WHERE conditions over `accounts` (shared by the list and
+ * its count, so they agree), and the spec to sort with (a custom sort added).
+ */
+export async function accountListWhere(
+  db: Db,
+  ctx: Ctx,
+  query: ListQuery,
+): Promise<{ spec: ListSpec; where: SQL[] }> {
   const custom = await customListParts(
     db,
     ctx,
@@ -96,17 +107,36 @@ export async function listAccounts(db: Db, ctx: Ctx, query: ListQuery) {
     { entity: 'account', column: accounts.custom },
     query,
   );
-  const where: (SQL | undefined)[] = [
-    eq(accounts.workspaceId, ctx.workspaceId),
-    deletedCondition(accounts.deletedAt, query.deleted),
-    ...listConditions(custom.spec, query),
-    ...custom.where,
-  ];
-  const rows = await db
-    .select({ row: accounts, _sort: sortKeySelect(custom.spec, query.sort) })
+  const deleted = deletedCondition(accounts.deletedAt, query.deleted);
+  return {
+    spec: custom.spec,
+    where: [
+      eq(accounts.workspaceId, ctx.workspaceId),
+      ...(deleted ? [deleted] : []),
+      ...filterConditions(custom.spec, query),
+      ...custom.where,
+      ...(await listConditionWhere(db, ctx, accountListSpec, query)),
+    ],
+  };
+}
+
+/** How many accounts the list with these filters pages through (`limit`, `cursor` and `sort` ignored). */
+export async function countAccounts(db: Db, ctx: Ctx, query: ListQuery): Promise<number> {
+  const { where } = await accountListWhere(db, ctx, { ...query, sort: accountListSpec.defaultSort });
+  const [r] = await db
+    .select({ n: sql<number>`count(*)::int` })
     .from(accounts)
-    .where(and(...where))
-    .orderBy(listOrderBy(custom.spec, query.sort))
+    .where(and(...where));
+  return r?.n ?? 0;
+}
+
+export async function listAccounts(db: Db, ctx: Ctx, query: ListQuery) {
+  const { spec, where } = await accountListWhere(db, ctx, query);
+  const rows = await db
+    .select({ row: accounts, _sort: sortKeySelect(spec, query.sort) })
+    .from(accounts)
+    .where(and(...where, cursorCondition(spec, query)))
+    .orderBy(listOrderBy(spec, query.sort))
     .limit(query.limit + 1);
   return toPage(
     rows.map((r) => ({ ...toAccount(r.row), _sort: r._sort })),

@@ -9,10 +9,11 @@ import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import {
+  cursorCondition,
   deletedCondition,
+  filterConditions,
   type ListQuery,
   type ListSpec,
-  listConditions,
   listOrderBy,
   sortKeySelect,
   toPage,
@@ -67,19 +68,45 @@ export const activityListSpec: ListSpec = {
   },
 };
 
-export async function listActivities(db: Db, ctx: Ctx, query: ListQuery, scope?: SQL) {
-  const rows = await db
-    .select({ row: activities, _sort: sortKeySelect(activityListSpec, query.sort) })
+/**
+ * Which activities the list pages through (within `scope`, e.g. a contact's timeline), as WHERE
+ * conditions over `activities`: shared by the list and its count, so they agree.
+ */
+export async function activityListWhere(
+  _db: Db,
+  ctx: Ctx,
+  query: ListQuery,
+  scope?: SQL,
+): Promise<{ spec: ListSpec; where: SQL[] }> {
+  const deleted = deletedCondition(activities.deletedAt, query.deleted);
+  return {
+    spec: activityListSpec,
+    where: [
+      eq(activities.workspaceId, ctx.workspaceId),
+      ...(deleted ? [deleted] : []),
+      ...(scope ? [scope] : []),
+      ...filterConditions(activityListSpec, query),
+    ],
+  };
+}
+
+/** How many activities the list with these filters pages through (`limit`, `cursor` and `sort` ignored). */
+export async function countActivities(db: Db, ctx: Ctx, query: ListQuery): Promise<number> {
+  const { where } = await activityListWhere(db, ctx, query);
+  const [r] = await db
+    .select({ n: sql<number>`count(*)::int` })
     .from(activities)
-    .where(
-      and(
-        eq(activities.workspaceId, ctx.workspaceId),
-        deletedCondition(activities.deletedAt, query.deleted),
-        scope,
-        ...listConditions(activityListSpec, query),
-      ),
-    )
-    .orderBy(listOrderBy(activityListSpec, query.sort))
+    .where(and(...where));
+  return r?.n ?? 0;
+}
+
+export async function listActivities(db: Db, ctx: Ctx, query: ListQuery, scope?: SQL) {
+  const { spec, where } = await activityListWhere(db, ctx, query, scope);
+  const rows = await db
+    .select({ row: activities, _sort: sortKeySelect(spec, query.sort) })
+    .from(activities)
+    .where(and(...where, cursorCondition(spec, query)))
+    .orderBy(listOrderBy(spec, query.sort))
     .limit(query.limit + 1);
   return toPage(
     rows.map((r) => ({ ...toActivity(r.row), _sort: r._sort })),

@@ -17,11 +17,13 @@ import { rescoreLeadsOf } from '../scoring/score-lead.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { listConditionWhere } from '../shared/list-condition.js';
 import {
+  cursorCondition,
   deletedCondition,
+  filterConditions,
   type ListQuery,
   type ListSpec,
-  listConditions,
   listOrderBy,
   sortKeySelect,
   toPage,
@@ -122,29 +124,58 @@ export const contactListSpec: ListSpec = {
     createdAt: { kind: 'date', expr: contacts.createdAt, description: 'Created' },
   },
   search: contactSearch,
+  condition: 'contact',
 };
 
-export async function listContacts(db: Db, ctx: Ctx, query: ListQuery) {
-  if (Array.isArray(query.email)) query.email = (query.email as string[]).map(normalizeEmail);
+/**
+ * Which contacts the list pages through, as WHERE conditions over `contacts` (shared by the list and
+ * its count, so they agree), and the spec to sort with (a custom sort added).
+ */
+export async function contactListWhere(
+  db: Db,
+  ctx: Ctx,
+  query: ListQuery,
+): Promise<{ spec: ListSpec; where: SQL[] }> {
+  const q = Array.isArray(query.email)
+    ? { ...query, email: (query.email as string[]).map(normalizeEmail) }
+    : query;
   const custom = await customListParts(
     db,
     ctx,
     contactListSpec,
     { entity: 'contact', column: contacts.custom },
-    query,
+    q,
   );
-  const rows = await db
-    .select({ row: contacts, _sort: sortKeySelect(custom.spec, query.sort) })
+  const deleted = deletedCondition(contacts.deletedAt, q.deleted);
+  return {
+    spec: custom.spec,
+    where: [
+      eq(contacts.workspaceId, ctx.workspaceId),
+      ...(deleted ? [deleted] : []),
+      ...filterConditions(custom.spec, q),
+      ...custom.where,
+      ...(await listConditionWhere(db, ctx, contactListSpec, q)),
+    ],
+  };
+}
+
+/** How many contacts the list with these filters pages through (`limit`, `cursor` and `sort` ignored). */
+export async function countContacts(db: Db, ctx: Ctx, query: ListQuery): Promise<number> {
+  const { where } = await contactListWhere(db, ctx, { ...query, sort: contactListSpec.defaultSort });
+  const [r] = await db
+    .select({ n: sql<number>`count(*)::int` })
     .from(contacts)
-    .where(
-      and(
-        eq(contacts.workspaceId, ctx.workspaceId),
-        deletedCondition(contacts.deletedAt, query.deleted),
-        ...listConditions(custom.spec, query),
-        ...custom.where,
-      ),
-    )
-    .orderBy(listOrderBy(custom.spec, query.sort))
+    .where(and(...where));
+  return r?.n ?? 0;
+}
+
+export async function listContacts(db: Db, ctx: Ctx, query: ListQuery) {
+  const { spec, where } = await contactListWhere(db, ctx, query);
+  const rows = await db
+    .select({ row: contacts, _sort: sortKeySelect(spec, query.sort) })
+    .from(contacts)
+    .where(and(...where, cursorCondition(spec, query)))
+    .orderBy(listOrderBy(spec, query.sort))
     .limit(query.limit + 1);
   return toPage(
     rows.map((r) => ({ ...toContact(r.row), _sort: r._sort })),

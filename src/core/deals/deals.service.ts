@@ -12,11 +12,13 @@ import { resolveStage } from '../pipelines/pipelines.service.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { listConditionWhere } from '../shared/list-condition.js';
 import {
+  cursorCondition,
   deletedCondition,
+  filterConditions,
   type ListQuery,
   type ListSpec,
-  listConditions,
   listOrderBy,
   sortKeySelect,
   toPage,
@@ -83,11 +85,20 @@ export const dealListSpec: ListSpec = {
     createdAt: { kind: 'date', expr: deals.createdAt, description: 'Created' },
   },
   search: (q) => sql`${deals.name} ilike ${`%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`,
+  condition: 'deal',
 };
 
 const joinStage = and(eq(stages.workspaceId, deals.workspaceId), eq(stages.id, deals.stageId));
 
-export async function listDeals(db: Db, ctx: Ctx, query: ListQuery) {
+/**
+ * Which deals the list pages through, as WHERE conditions over `deals` (shared by the list and its
+ * count, so they agree), and the spec to sort with (a custom sort added).
+ */
+export async function dealListWhere(
+  db: Db,
+  ctx: Ctx,
+  query: ListQuery,
+): Promise<{ spec: ListSpec; where: SQL[] }> {
   const custom = await customListParts(
     db,
     ctx,
@@ -95,18 +106,40 @@ export async function listDeals(db: Db, ctx: Ctx, query: ListQuery) {
     { entity: 'deal', column: deals.custom },
     query,
   );
-  const where: (SQL | undefined)[] = [
-    eq(deals.workspaceId, ctx.workspaceId),
-    deletedCondition(deals.deletedAt, query.deleted),
-    ...listConditions(custom.spec, query),
-    ...custom.where,
-  ];
+  const deleted = deletedCondition(deals.deletedAt, query.deleted);
+  return {
+    spec: custom.spec,
+    where: [
+      eq(deals.workspaceId, ctx.workspaceId),
+      ...(deleted ? [deleted] : []),
+      ...filterConditions(custom.spec, query),
+      ...custom.where,
+      ...(await listConditionWhere(db, ctx, dealListSpec, query)),
+    ],
+  };
+}
+
+/**
+ * How many deals the list with these filters pages through (`limit`, `cursor` and `sort` ignored). The
+ * list's stage join is left out: every deal has its stage (a NOT NULL foreign key).
+ */
+export async function countDeals(db: Db, ctx: Ctx, query: ListQuery): Promise<number> {
+  const { where } = await dealListWhere(db, ctx, { ...query, sort: dealListSpec.defaultSort });
+  const [r] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(deals)
+    .where(and(...where));
+  return r?.n ?? 0;
+}
+
+export async function listDeals(db: Db, ctx: Ctx, query: ListQuery) {
+  const { spec, where } = await dealListWhere(db, ctx, query);
   const rows = await db
-    .select({ row: deals, stage: stages, _sort: sortKeySelect(custom.spec, query.sort) })
+    .select({ row: deals, stage: stages, _sort: sortKeySelect(spec, query.sort) })
     .from(deals)
     .innerJoin(stages, joinStage)
-    .where(and(...where))
-    .orderBy(listOrderBy(custom.spec, query.sort))
+    .where(and(...where, cursorCondition(spec, query)))
+    .orderBy(listOrderBy(spec, query.sort))
     .limit(query.limit + 1);
   return toPage(
     rows.map((r) => ({ ...toDeal(r.row, r.stage), _sort: r._sort })),

@@ -1,15 +1,17 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { contactSearch } from '../contacts/contacts.service.js';
 import { customListParts } from '../custom-fields/custom-list.js';
 import type { Db } from '../db/client.js';
-import { contacts, LEAD_STATUSES, leads, stages } from '../db/schema/index.js';
+import { contacts, LEAD_STATUSES, leadStageHistory, leads, stages } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
 import { jsonRow, reviveRow, tableColumns } from '../shared/json-row.js';
+import { listConditionWhere } from '../shared/list-condition.js';
 import {
+  cursorCondition,
   deletedCondition,
+  filterConditions,
   type ListQuery,
   type ListSpec,
-  listConditions,
   listOrderBy,
   sortKeySelect,
   toPage,
@@ -57,12 +59,42 @@ export const leadListSpec: ListSpec = {
     dealValue: { kind: 'number', expr: leads.dealValue, description: 'Deal value' },
     createdAt: { kind: 'date', expr: leads.createdAt, description: 'Created' },
     expectedCloseDate: { kind: 'date', expr: leads.expectedCloseDate, description: 'Expected close date' },
+    stageEnteredAt: { kind: 'date', expr: leads.stageEnteredAt, description: 'Entered its current stage' },
+    convertedAt: { kind: 'date', expr: leads.convertedAt, description: 'Converted' },
+    lostReason: { kind: 'text', expr: leads.lostReason, description: 'Lost reason (exact)' },
+    reachedStageId: {
+      kind: 'uuidSet',
+      where: reachedStage,
+      description:
+        'Reached a stage: leads whose stage history has a stay in any of these stages (the current one included)',
+    },
   },
   search: contactSearch,
+  condition: 'lead',
 };
 
-/** Leads with their contact's fields; one indexed query per page (lead, contact and stage joined). */
-export async function listLeads(db: Db, ctx: Ctx, query: ListQuery) {
+/** The lead has (or had) a stay in one of these stages: EXISTS over its stage history (by lead). */
+function reachedStage(ids: string[]): SQL {
+  const h = leadStageHistory;
+  return sql`exists (select 1 from ${h} where ${h.workspaceId} = ${leads.workspaceId} and ${h.leadId} = ${leads.id} and ${h.stageId} in (${sql.join(
+    ids.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  )}))`;
+}
+
+/** Lead and contact, as the list and its count join them (every lead has exactly one contact). */
+const contactOn = and(eq(contacts.workspaceId, leads.workspaceId), eq(contacts.id, leads.contactId));
+
+/**
+ * Which leads the list pages through, as WHERE conditions over `leads` joined to its contact (search
+ * and inherited custom fields read the contact): shared by the list and its count, so they agree.
+ * Also the spec to sort with (a custom sort added).
+ */
+export async function leadListWhere(
+  db: Db,
+  ctx: Ctx,
+  query: ListQuery,
+): Promise<{ spec: ListSpec; where: SQL[] }> {
   // custom.<key> is a lead-level field or, inherited, the contact's (keys are unique across both).
   const custom = await customListParts(
     db,
@@ -71,25 +103,46 @@ export async function listLeads(db: Db, ctx: Ctx, query: ListQuery) {
     { entity: 'lead', column: leads.custom, inherited: { entity: 'contact', column: contacts.custom } },
     query,
   );
+  const deleted = deletedCondition(leads.deletedAt, query.deleted);
+  return {
+    spec: custom.spec,
+    where: [
+      eq(leads.workspaceId, ctx.workspaceId),
+      ...(deleted ? [deleted] : []),
+      ...filterConditions(custom.spec, query),
+      ...custom.where,
+      ...(await listConditionWhere(db, ctx, leadListSpec, query)),
+    ],
+  };
+}
+
+/** How many leads the list with these filters pages through (`limit`, `cursor` and `sort` ignored). */
+export async function countLeads(db: Db, ctx: Ctx, query: ListQuery): Promise<number> {
+  const { where } = await leadListWhere(db, ctx, { ...query, sort: leadListSpec.defaultSort });
+  // A left join on the contact's primary key: the planner drops it when nothing reads the contact.
+  const [r] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(leads)
+    .leftJoin(contacts, contactOn)
+    .where(and(...where));
+  return r?.n ?? 0;
+}
+
+/** Leads with their contact's fields; one indexed query per page (lead, contact and stage joined). */
+export async function listLeads(db: Db, ctx: Ctx, query: ListQuery) {
+  const { spec, where } = await leadListWhere(db, ctx, query);
   const rows = await db
     .select({
       lead: leadJson.select,
       contact: contactJson.select,
       stageName: stages.name,
-      _sort: sortKeySelect(custom.spec, query.sort),
+      _sort: sortKeySelect(spec, query.sort),
     })
     .from(leads)
-    .innerJoin(contacts, and(eq(contacts.workspaceId, leads.workspaceId), eq(contacts.id, leads.contactId)))
+    .innerJoin(contacts, contactOn)
     .innerJoin(stages, and(eq(stages.workspaceId, leads.workspaceId), eq(stages.id, leads.stageId)))
-    .where(
-      and(
-        eq(leads.workspaceId, ctx.workspaceId),
-        deletedCondition(leads.deletedAt, query.deleted),
-        ...listConditions(custom.spec, query),
-        ...custom.where,
-      ),
-    )
-    .orderBy(listOrderBy(custom.spec, query.sort))
+    .where(and(...where, cursorCondition(spec, query)))
+    .orderBy(listOrderBy(spec, query.sort))
     .limit(query.limit + 1);
   // The page is cut first (the extra row is not mapped), and leads are built without a `_sort` key to
   // delete afterwards (a deleted key makes an object slow to serialize).

@@ -1,5 +1,6 @@
 import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import type { ConditionEntity } from '../conditions/condition-field-types.js';
 import { AppError } from './errors.js';
 
 /**
@@ -13,7 +14,12 @@ export type FilterSpec =
   | { kind: 'uuid'; expr: AnyColumn | SQL; description?: string }
   | { kind: 'bool'; expr: AnyColumn | SQL; description?: string }
   | { kind: 'number'; expr: AnyColumn | SQL; description?: string }
-  | { kind: 'date'; expr: AnyColumn | SQL; description?: string };
+  | { kind: 'date'; expr: AnyColumn | SQL; description?: string }
+  /**
+   * Ids (comma-separated, no `none`) matched by a condition of the resource's own, e.g. an EXISTS over
+   * a related table: `reachedStageId` (a lead whose stage history has a stay in one of the stages).
+   */
+  | { kind: 'uuidSet'; where: (ids: string[]) => SQL; description?: string };
 
 export type SortType = 'text' | 'number' | 'date' | 'uuid';
 export type SortSpec = { expr: SQL; type: SortType };
@@ -31,7 +37,15 @@ export type ListSpec = {
    * (src/core/custom-fields/custom-list.ts), refusing unknown keys there.
    */
   custom?: boolean;
+  /**
+   * Offers `condition=<JSON>`: a condition in the shared condition language (SPEC 9) over this entity,
+   * ANDed with the other filters. The list service compiles it (src/core/shared/list-condition.ts).
+   */
+  condition?: ConditionEntity;
 };
+
+/** The longest `condition` parameter a list takes (the querystring of a request line stays under 16 KB). */
+export const MAX_CONDITION_LENGTH = 8000;
 
 /** `custom.<key>` or `cf.<key>`, optionally with an operator: `custom.budget[gte]`. */
 export const CUSTOM_PARAM_RE = /^(?:custom|cf)\.([a-z][a-z0-9_]{0,62})(?:\[([a-z_]{1,20})\])?$/;
@@ -71,6 +85,15 @@ export function listQuerySchema(spec: ListSpec) {
       .describe('Soft-deleted records: exclude (default), only, or include'),
   };
   if (spec.search) shape.q = z.string().trim().min(1).max(200).optional().describe('Search text');
+  if (spec.condition)
+    shape.condition = z
+      .string()
+      .min(1)
+      .max(MAX_CONDITION_LENGTH)
+      .optional()
+      .describe(
+        `A condition in the shared condition language as JSON, ANDed with the other filters, e.g. {"all":[{"field":"source","op":"in","value":["referral"]}]} (fields of the ${spec.condition}, its related records, custom fields and activity counts; changed_to is not allowed)`,
+      );
   for (const [name, f] of Object.entries(spec.filters)) {
     const d = f.description ?? name;
     switch (f.kind) {
@@ -102,6 +125,14 @@ export function listQuerySchema(spec: ListSpec) {
       case 'number':
         shape[`${name}Min`] = z.coerce.number().optional().describe(`${d}: at least`);
         shape[`${name}Max`] = z.coerce.number().optional().describe(`${d}: at most`);
+        break;
+      case 'uuidSet':
+        shape[name] = z
+          .string()
+          .transform((s) => s.split(',').map((v) => v.trim().toLowerCase()))
+          .pipe(z.array(z.uuid('must be a UUID')).min(1).max(200))
+          .optional()
+          .describe(`${d}: id or several, comma-separated`);
         break;
       case 'date':
         shape[`${name}From`] = z.iso
@@ -184,8 +215,22 @@ const castFor: Record<SortType, string> = {
 
 /** WHERE conditions for the filters, search and cursor of a list query. */
 export function listConditions(spec: ListSpec, query: ListQuery): SQL[] {
+  const cursor = cursorCondition(spec, query);
+  return cursor ? [...filterConditions(spec, query), cursor] : filterConditions(spec, query);
+}
+
+/**
+ * WHERE conditions for the filters and search of a list query: which records the list pages through
+ * (what its count counts). `limit`, `cursor` and `sort` do not change them.
+ */
+export function filterConditions(spec: ListSpec, query: ListQuery): SQL[] {
   const where: SQL[] = [];
   for (const [name, f] of Object.entries(spec.filters)) {
+    if (f.kind === 'uuidSet') {
+      const ids = query[name] as string[] | undefined;
+      if (ids !== undefined) where.push(f.where(ids));
+      continue;
+    }
     if (f.kind === 'number' || f.kind === 'date') {
       const [lo, hi] = f.kind === 'number' ? [`${name}Min`, `${name}Max`] : [`${name}From`, `${name}To`];
       const cast = f.kind === 'number' ? sql.raw('numeric') : sql.raw('timestamptz');
@@ -213,19 +258,20 @@ export function listConditions(spec: ListSpec, query: ListQuery): SQL[] {
     where.push(values.length === 1 ? sql`${f.expr} = ${values[0]}` : sql`${f.expr} in ${values}`);
   }
   if (spec.search && query.q) where.push(spec.search(query.q));
-  if (query.cursor) {
-    const { desc, field } = parseSort(query.sort);
-    const s = spec.sorts[field]!;
-    const c = decodeCursor(query.cursor, query.sort, s.type);
-    const cast = sql.raw(castFor[s.type]);
-    const value = c.v === null ? sql`null` : sql`${c.v}::${cast}`;
-    where.push(
-      desc
-        ? sql`(${s.expr}, ${spec.idExpr}) < (${value}, ${c.id}::uuid)`
-        : sql`(${s.expr}, ${spec.idExpr}) > (${value}, ${c.id}::uuid)`,
-    );
-  }
   return where;
+}
+
+/** The keyset condition of a page after the first: rows after the cursor's (sort key, id). */
+export function cursorCondition(spec: ListSpec, query: ListQuery): SQL | undefined {
+  if (!query.cursor) return undefined;
+  const { desc, field } = parseSort(query.sort);
+  const s = spec.sorts[field]!;
+  const c = decodeCursor(query.cursor, query.sort, s.type);
+  const cast = sql.raw(castFor[s.type]);
+  const value = c.v === null ? sql`null` : sql`${c.v}::${cast}`;
+  return desc
+    ? sql`(${s.expr}, ${spec.idExpr}) < (${value}, ${c.id}::uuid)`
+    : sql`(${s.expr}, ${spec.idExpr}) > (${value}, ${c.id}::uuid)`;
 }
 
 export function parseSort(sort: string): { field: string; desc: boolean } {

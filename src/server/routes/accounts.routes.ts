@@ -14,6 +14,7 @@ export function accountsRoutes(app: FastifyInstance, db: Db): void {
     update: accountUpdate,
     out: accountOut,
     list: svc.listAccounts,
+    count: svc.countAccounts,
     get: svc.getAccount,
     insert: svc.insertAccount,
     patch: svc.updateAccount,

@@ -14,6 +14,7 @@ export function activitiesRoutes(app: FastifyInstance, db: Db): void {
     update: activityUpdate,
     out: activityOut,
     list: svc.listActivities,
+    count: svc.countActivities,
     get: svc.getActivity,
     insert: svc.insertActivity,
     patch: svc.updateActivity,

@@ -21,6 +21,7 @@ export function contactsRoutes(fastify: FastifyInstance, db: Db): void {
     update: contactUpdate,
     out: contactOut,
     list: svc.listContacts,
+    count: svc.countContacts,
     get: svc.getContact,
     insert: async (tx, ctx, input) => svc.toContact(await svc.insertContact(tx, ctx, input)),
     patch: svc.updateContact,

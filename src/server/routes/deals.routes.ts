@@ -14,6 +14,7 @@ export function dealsRoutes(app: FastifyInstance, db: Db): void {
     update: dealUpdate,
     out: dealOut,
     list: svc.listDeals,
+    count: svc.countDeals,
     get: svc.getDeal,
     insert: svc.insertDeal,
     patch: svc.updateDeal,

@@ -17,7 +17,7 @@ import {
   leadUpdate,
 } from '../../core/leads/leads.schemas.js';
 import * as svc from '../../core/leads/leads.service.js';
-import { leadListSpec, listLeads } from '../../core/leads/leads-list.service.js';
+import { countLeads, leadListSpec, listLeads } from '../../core/leads/leads-list.service.js';
 import { type ListQuery, listQuerySchema } from '../../core/shared/list-query.js';
 import { idParams, problems, registerResource } from './resource.js';
 
@@ -31,6 +31,7 @@ export function leadsRoutes(fastify: FastifyInstance, db: Db): void {
     update: leadUpdate,
     out: leadOut,
     list: listLeads,
+    count: countLeads,
     get: svc.getLead,
     insert: svc.insertLead,
     patch: svc.updateLead,

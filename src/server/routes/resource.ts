@@ -60,6 +60,8 @@ export type ResourceDef<C, U, O extends { id: string; version: number }> = {
   update: z.ZodType<U>;
   out: z.ZodType<O>;
   list: (db: Db, ctx: Ctx, q: ListQuery) => Promise<{ data: O[]; nextCursor: string | null }>;
+  /** How many records `list` pages through with the same query: `GET /<path>/count`. */
+  count?: (db: Db, ctx: Ctx, q: ListQuery) => Promise<number>;
   get: (db: Db, ctx: Ctx, id: string) => Promise<O>;
   /** Creates inside the given transaction (single create, idempotent create and batch share it). */
   insert: (tx: Db, ctx: Ctx, input: C) => Promise<O>;
@@ -74,7 +76,7 @@ export const BATCH_MAX = 1000;
 
 /**
  * The conventions every resource shares, registered once per resource: list (cursor, sort, filters,
- * q), create (Idempotency-Key), batch create, get, PATCH (If-Match), soft DELETE and restore.
+ * q), its count, create (Idempotency-Key), batch create, get, PATCH (If-Match), soft DELETE and restore.
  */
 export function registerResource<C, U, O extends { id: string; version: number }>(
   fastify: FastifyInstance,
@@ -99,12 +101,37 @@ export function registerResource<C, U, O extends { id: string; version: number }
         querystring: listQuerySchema(def.spec),
         response: {
           200: z.object({ data: z.array(def.out), nextCursor: z.string().nullable() }),
-          ...problems(400, 401, 403),
+          ...problems(400, 401, 403, 422),
         },
       },
     },
     async (req) => def.list(db, req.ctx, req.query as ListQuery),
   );
+
+  // A static path: `/count` is never taken for `/:id`.
+  if (def.count) {
+    const count = def.count;
+    app.get(
+      `${base}/count`,
+      {
+        config: { access: 'viewer' },
+        schema: {
+          tags,
+          summary: `Count ${def.path}`,
+          description: `The exact number of ${def.path} the list pages through with the same parameters (filters, \`q\`, \`deleted\`${def.spec.custom ? ', custom field filters' : ''}${def.spec.condition ? ', `condition`' : ''}); \`limit\`, \`cursor\` and \`sort\` are accepted and ignored. Reports link each figure to a list query whose count is that figure.`,
+          querystring: listQuerySchema(def.spec),
+          response: {
+            200: z.object({ count: z.number().int().describe(`How many ${def.path} the list shows`) }),
+            ...problems(400, 401, 403, 422),
+          },
+        },
+      },
+      async (req) => {
+        const { limit: _limit, cursor: _cursor, ...query } = req.query as ListQuery;
+        return { count: await count(db, req.ctx, { ...query, limit: 1 } as ListQuery) };
+      },
+    );
+  }
 
   app.post(
     base,

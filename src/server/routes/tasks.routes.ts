@@ -46,6 +46,7 @@ export function tasksRoutes(fastify: FastifyInstance, db: Db): void {
     update: taskUpdate,
     out: taskOut,
     list: svc.listTasks,
+    count: svc.countTasks,
     get: svc.getTask,
     insert: svc.insertTask,
     patch: svc.updateTask,
