@@ -31,7 +31,6 @@ import {
   downloadBuilder,
   useBuilderRun,
 } from './report-api';
-import { count } from './report-format';
 import { filterQuery, type ReportFilterValues, useReportUrl } from './report-params';
 
 /** The definition the builder runs: kept in the URL (`def`) so a builder report can be linked. */
@@ -62,8 +61,9 @@ export const builderBody = (def: BuilderDef, f: ReportFilterValues): BuilderBody
 };
 
 /** Chart figures of a builder result: one group → one bar per group; two → the second group as series. */
-export function builderChartData(r: BuilderResult, groups: number): ChartData {
-  const measures = r.columns.slice(groups);
+export function builderChartData(r: BuilderResult): ChartData {
+  const groups = r.columns.filter((c) => c.kind === 'group').length;
+  const measures = r.columns.filter((c) => c.kind === 'measure');
   const fmt = (v: string | number | null) => (v === null ? null : Number(v));
   if (groups <= 1) {
     return {
@@ -148,7 +148,6 @@ export function BuilderPage() {
   const condError = conditionJsonError(condText, { notObject: 'A condition is a JSON object' });
   const body = useMemo(() => (ran ? builderBody(ran, state.filters) : null), [ran, state.filters]);
   const result = useBuilderRun(body);
-  const groups = ran?.groupBy.length ?? 0;
   const patch = (p: Partial<BuilderDef>) => setDraft((d) => ({ ...d, ...p }));
   const setGroup = (i: number, g: Partial<BuilderGroup>) =>
     patch({ groupBy: draft.groupBy.map((x, j) => (j === i ? { ...x, ...g } : x)) });
@@ -303,7 +302,7 @@ export function BuilderPage() {
       onExport={body ? (f) => downloadBuilder(body, f) : undefined}
       chartKinds={['bar', 'line', 'area', 'pie', 'donut', 'table']}
       defaultChart="bar"
-      chart={(d, kind) => <ReportChart data={builderChartData(d, groups)} kind={kind} />}
+      chart={(d, kind) => <ReportChart data={builderChartData(d)} kind={kind} />}
       isEmpty={(d) => d.rows.length === 0}
       emptyText="No records match this definition."
       saveParams={body ? { ...body } : {}}
@@ -316,16 +315,17 @@ export function BuilderPage() {
         </Paper>
       }
     >
-      {(d) => <BuilderTable result={d} groups={groups} />}
+      {(d) => <BuilderTable result={d} />}
     </ReportFrame>
   );
 }
 
-export function BuilderTable({ result, groups }: { result: BuilderResult; groups: number }) {
-  const groupCols = result.columns.slice(0, groups);
-  const measureCols = result.columns.slice(groups);
-  const cell = (v: string | number | null, type: string, drill: BuilderResult['rows'][number]['drill']) =>
-    type === 'count' || type === 'integer' ? (
+export function BuilderTable({ result }: { result: BuilderResult }) {
+  const groupCols = result.columns.filter((c) => c.kind === 'group');
+  const measureCols = result.columns.filter((c) => c.kind === 'measure');
+  // A count is the number of records the drill lists; other measures are figures of those records.
+  const cell = (v: string | number | null, key: string, drill: BuilderResult['rows'][number]['drill']) =>
+    key === 'count' ? (
       <DrillCount value={v === null ? null : Number(v)} drill={drill} />
     ) : v === null ? (
       '—'
@@ -366,7 +366,7 @@ export function BuilderTable({ result, groups }: { result: BuilderResult; groups
                 ))}
                 {measureCols.map((c, j) => (
                   <Table.Td key={c.key} ta="right">
-                    {cell(row.values[j] ?? null, c.type, row.drill)}
+                    {cell(row.values[j] ?? null, c.key, row.drill)}
                   </Table.Td>
                 ))}
                 <Table.Td ta="right">
@@ -386,7 +386,19 @@ export function BuilderTable({ result, groups }: { result: BuilderResult; groups
                 const v = result.totals.values[j] ?? null;
                 return (
                   <Table.Td key={c.key} ta="right">
-                    {v === null ? '—' : typeof v === 'number' ? count(v) : v}
+                    {c.key === 'count' ? (
+                      <DrillCount
+                        value={v === null ? null : Number(v)}
+                        drill={result.totals.drill}
+                        fw={650}
+                      />
+                    ) : v === null ? (
+                      '—'
+                    ) : typeof v === 'number' ? (
+                      v.toLocaleString(undefined, { maximumFractionDigits: 2 })
+                    ) : (
+                      v
+                    )}
                   </Table.Td>
                 );
               })}
@@ -403,4 +415,3 @@ export function BuilderTable({ result, groups }: { result: BuilderResult; groups
     </Paper>
   );
 }
-

@@ -74,9 +74,7 @@ function BuilderChart({ report }: { report: SavedReport }) {
   const q = useBuilderRun(body);
   if (q.error) return <ReportError error={q.error} />;
   if (!q.data) return <Skeleton h={220} />;
-  return (
-    <ReportChart data={builderChartData(q.data, body.groupBy?.length ?? 0)} kind={report.chart} h={220} />
-  );
+  return <ReportChart data={builderChartData(q.data)} kind={report.chart} h={220} />;
 }
 
 function DashboardCard({

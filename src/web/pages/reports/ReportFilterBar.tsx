@@ -2,6 +2,7 @@ import { Button, Group, MultiSelect, Select, TagsInput } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
 import { IconCalendar, IconFilterOff } from '@tabler/icons-react';
 import dayjs from 'dayjs';
+import { useState } from 'react';
 import { useMembers, usePipelines } from '../../api/hooks';
 import { LEAD_SOURCES } from '../../lib/constants';
 import { useTeams } from '../settings/AssignmentRulesModal';
@@ -31,6 +32,7 @@ export function ReportFilterBar({
   options?: FilterBarOptions;
 }) {
   const { filters: f, set } = state;
+  const [picking, setPicking] = useState<[string | null, string | null] | null>(null);
   const pipelines = usePipelines();
   const members = useMembers();
   const teams = useTeams();
@@ -53,10 +55,13 @@ export function ReportFilterBar({
         placeholder="All time"
         leftSection={<IconCalendar size={16} />}
         valueFormat="MMM D, YYYY"
-        value={[f.from, f.to]}
+        value={picking ?? [f.from, f.to]}
         presets={presets.map((p) => ({ value: p.range(), label: p.label }))}
+        onDropdownClose={() => setPicking(null)}
         onChange={([a, b]) => {
-          if (a && !b) return; // only a whole range changes the report
+          // Only a whole range changes the report; the first day picked waits here for the last.
+          if (a && !b) return setPicking([a, null]);
+          setPicking(null);
           const value: [string | null, string | null] = [
             a ? dayjs(a).format('YYYY-MM-DD') : null,
             b ? dayjs(b).format('YYYY-MM-DD') : null,
@@ -66,6 +71,14 @@ export function ReportFilterBar({
           else set({ range: null, from: value[0], to: value[1] });
         }}
         allowSingleDateInRange
+        ariaLabels={{
+          previousMonth: 'Previous month',
+          nextMonth: 'Next month',
+          previousYear: 'Previous year',
+          nextYear: 'Next year',
+          monthLevelControl: 'Choose a month',
+          yearLevelControl: 'Choose a year',
+        }}
         w={260}
         data-testid="report-range"
       />

@@ -12,7 +12,7 @@ import { savedParams, useReportUrl } from './report-params';
 
 type By = 'source' | 'campaign';
 
-const nameOf = (r: Pick<SourceRow, 'source' | 'campaign'>, by: By) => {
+const nameOf = (r: Partial<Pick<SourceRow, 'source' | 'campaign'>>, by: By) => {
   const v = by === 'source' ? r.source : r.campaign;
   return v ? (by === 'source' ? labelize(v) : v) : '(none)';
 };
@@ -54,7 +54,7 @@ export const campaignsDef: ReportDef<SourcesReport> = {
 
 function SourcesTable({ d, by }: { d: SourcesReport; by: By }) {
   const { currency } = useWorkspace();
-  const row = (r: SourceRow | SourcesReport['totals'], key: string, total = false) => (
+  const row = (r: SourcesReport['totals'] & Partial<SourceRow>, key: string, total = false) => (
     <Table.Tr key={key} data-testid={total ? `${by}-totals` : `${by}-row`} fw={total ? 650 : undefined}>
       <Table.Td>{total ? 'Total' : nameOf(r, by)}</Table.Td>
       <Table.Td ta="right">
@@ -66,9 +66,7 @@ function SourcesTable({ d, by }: { d: SourcesReport; by: By }) {
       <Table.Td ta="right">
         <DrillCount value={r.won} drill={r.drills?.won} fw={total ? 650 : undefined} />
       </Table.Td>
-      <Table.Td ta="right">
-        <DrillCount value={r.lost} drill={r.drills?.lost} fw={total ? 650 : undefined} />
-      </Table.Td>
+      <Table.Td ta="right">{count(r.lost)}</Table.Td>
       <Table.Td ta="right">{pct(r.conversionRate)}</Table.Td>
       <Table.Td ta="right">{money(r.wonValue, currency)}</Table.Td>
       <Table.Td ta="right">{dec1(r.medianDaysToWin)}</Table.Td>
@@ -105,8 +103,11 @@ function SourcesTable({ d, by }: { d: SourcesReport; by: By }) {
         </Table>
       </Table.ScrollContainer>
       <Text size="xs" c="dimmed" p="sm">
-        Conversion is won / leads. Costs come from the campaigns' cost periods, prorated by day over the range
+        Qualified: reached a qualified, proposal or won stage; won and lost: status now; conversion is won /
+        leads. Costs come from the campaigns' cost periods, prorated by day over the range
         {by === 'source' ? " (a campaign's spend counts towards its source)" : ''}.
+        {!d.costsApplicable &&
+          ' Costs are not shown while an owner, team or pipeline filter is on: spend is not split by owner or pipeline.'}
       </Text>
     </Paper>
   );

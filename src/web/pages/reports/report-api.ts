@@ -52,11 +52,13 @@ export type SourceRow = {
   cost: string | null;
   costPerLead: string | null;
   costPerWonLead: string | null;
-  drills: { leads: Drill; qualified: Drill; won: Drill; lost?: Drill };
+  drills: { leads: Drill; qualified: Drill; won: Drill };
 };
 export type SourcesReport = {
   data: SourceRow[];
-  totals: Omit<SourceRow, 'drills'> & { drills?: SourceRow['drills'] };
+  totals: Omit<SourceRow, 'drills' | 'source' | 'campaign' | 'campaignId'>;
+  /** False when an owner, team or pipeline filter hides spend. */
+  costsApplicable: boolean;
 };
 
 export const HUMAN_ACTIVITY_TYPES = ['call', 'email', 'meeting', 'note', 'sms'] as const;
@@ -169,14 +171,16 @@ export type BuilderBody = {
   limit?: number;
 };
 export type BuilderResult = {
-  columns: { key: string; label: string; type: string }[];
+  entity: BuilderEntity;
+  /** The group columns, then the measure columns. */
+  columns: { key: string; label: string; kind: 'group' | 'measure'; type: string }[];
   rows: {
-    keys: (string | number | boolean | null)[];
-    labels: (string | null)[];
+    keys: (string | boolean | null)[];
+    labels: string[];
     values: (string | number | null)[];
-    drill?: Drill;
+    drill: Drill;
   }[];
-  totals: { values: (string | number | null)[] };
+  totals: { values: (string | number | null)[]; drill: Drill };
   truncated: boolean;
 };
 
