@@ -8,6 +8,7 @@ import { rescoreLeadsOf } from '../scoring/score-lead.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { listConditionWhere } from '../shared/list-condition.js';
 import {
   cursorCondition,
   deletedCondition,
@@ -66,6 +67,7 @@ export const activityListSpec: ListSpec = {
     const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     return sql`(${activities.subject} ilike ${like} or ${activities.body} ilike ${like})`;
   },
+  condition: 'activity',
 };
 
 /**
@@ -73,7 +75,7 @@ export const activityListSpec: ListSpec = {
  * conditions over `activities`: shared by the list and its count, so they agree.
  */
 export async function activityListWhere(
-  _db: Db,
+  db: Db,
   ctx: Ctx,
   query: ListQuery,
   scope?: SQL,
@@ -86,6 +88,7 @@ export async function activityListWhere(
       ...(deleted ? [deleted] : []),
       ...(scope ? [scope] : []),
       ...filterConditions(activityListSpec, query),
+      ...(await listConditionWhere(db, ctx, activityListSpec, query)),
     ],
   };
 }

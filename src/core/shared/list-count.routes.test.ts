@@ -207,6 +207,38 @@ describe.each(DB_KINDS)('list counts and report drill filters on %s', (kind) => 
       forecastCategory: 'closed',
     });
     await agree('accounts', { condition: JSON.stringify({ field: 'name', op: 'contains', value: 'a' }) });
+    // Activities and tasks, reaching their lead's fields.
+    const calls = {
+      all: [
+        { field: 'type', op: 'in', value: ['call', 'meeting'] },
+        { field: 'lead.source', op: 'eq', value: 'referral' },
+      ],
+    };
+    const nCalls = await agree('activities', { condition: JSON.stringify(calls) });
+    expect(nCalls).toBe(
+      await one(sql`select count(*) as n from activities a join leads l on l.workspace_id = a.workspace_id
+        and l.id = a.lead_id where a.workspace_id = ${ws()} and a.deleted_at is null
+        and a.type in ('call', 'meeting') and l.source = 'referral'`),
+    );
+    expect(nCalls).toBeGreaterThan(0);
+    expect(
+      await agree('activities', {
+        condition: JSON.stringify(calls),
+        occurredAtFrom: '2026-01-01',
+        type: 'call',
+      }),
+    ).toBe(
+      await one(sql`select count(*) as n from activities a join leads l on l.workspace_id = a.workspace_id
+        and l.id = a.lead_id where a.workspace_id = ${ws()} and a.deleted_at is null and a.type = 'call'
+        and a.occurred_at >= '2026-01-01' and l.source = 'referral'`),
+    );
+    const open = { field: 'status', op: 'in', value: ['pending', 'in_progress'] };
+    const nOpen = await agree('tasks', { condition: JSON.stringify(open), priority: 'high,urgent' });
+    expect(nOpen).toBe(
+      await one(sql`select count(*) as n from tasks where workspace_id = ${ws()} and deleted_at is null
+        and status in ('pending', 'in_progress') and priority in ('high', 'urgent')`),
+    );
+    expect(nOpen).toBeGreaterThan(0);
   });
 
   it('refuses a bad condition with a problem naming the parameter and the part', async () => {
@@ -231,6 +263,12 @@ describe.each(DB_KINDS)('list counts and report drill filters on %s', (kind) => 
       422,
       ['condition.value'],
     );
+    expectProblem(
+      await bad('activities', JSON.stringify({ all: [{ field: 'type', op: 'eq', value: 'fax' }] })),
+      422,
+      ['condition.all.0.value'],
+    );
+    expectProblem(await bad('tasks', '[1,'), 400, ['condition']);
   });
 
   it('counts contacts, deals and accounts as their lists page them', async () => {

@@ -1,6 +1,6 @@
 import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { ConditionEntity } from '../conditions/condition-field-types.js';
+import type { ConditionTarget } from '../conditions/condition-field-types.js';
 import { AppError } from './errors.js';
 
 /**
@@ -41,7 +41,7 @@ export type ListSpec = {
    * Offers `condition=<JSON>`: a condition in the shared condition language (SPEC 9) over this entity,
    * ANDed with the other filters. The list service compiles it (src/core/shared/list-condition.ts).
    */
-  condition?: ConditionEntity;
+  condition?: ConditionTarget;
 };
 
 /** The longest `condition` parameter a list takes (the querystring of a request line stays under 16 KB). */

@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import { contacts, tasks } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
+import { listConditionWhere } from '../shared/list-condition.js';
 import {
   cursorCondition,
   deletedCondition,
@@ -105,6 +106,7 @@ export const taskListSpec: ListSpec = {
     const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     return sql`(${tasks.title} ilike ${like} or ${tasks.description} ilike ${like})`;
   },
+  condition: 'task',
 };
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -160,7 +162,7 @@ function viewConditions(ctx: Ctx, query: ListQuery): { where: SQL[]; rest: ListQ
  * parameters included): shared by the list and its count, so they agree.
  */
 export async function taskListWhere(
-  _db: Db,
+  db: Db,
   ctx: Ctx,
   query: ListQuery,
 ): Promise<{ spec: ListSpec; where: SQL[] }> {
@@ -173,6 +175,7 @@ export async function taskListWhere(
       ...(deleted ? [deleted] : []),
       ...where,
       ...filterConditions(taskListSpec, rest),
+      ...(await listConditionWhere(db, ctx, taskListSpec, rest)),
     ],
   };
 }

@@ -30,6 +30,7 @@ export function contactsRoutes(fastify: FastifyInstance, db: Db): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const timelineQuery = listQuerySchema({
     ...activityListSpec,
+    condition: undefined,
     filters: { type: activityListSpec.filters.type! },
   });
   app.get(

@@ -40,6 +40,7 @@ export function leadsRoutes(fastify: FastifyInstance, db: Db): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const timelineQuery = listQuerySchema({
     ...activityListSpec,
+    condition: undefined,
     filters: { type: activityListSpec.filters.type! },
   });
   app.get(
