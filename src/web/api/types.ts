@@ -45,3 +45,18 @@ export type AuditEntry = {
   after: Record<string, unknown> | null;
   requestId: string | null;
 };
+
+// Reports (issue 6): the answers of the report routes.
+export type { CampaignOut as Campaign } from '../../core/campaigns/campaigns.schemas.js';
+export type {
+  CampaignRow,
+  CampaignsReportOut as CampaignsReport,
+  SourceRow,
+  SourcesOut as SourcesReport,
+} from '../../core/reports/acquisition-report.schemas.js';
+export type { ActivityReport } from '../../core/reports/activity-report.schemas.js';
+export type { ForecastReport } from '../../core/reports/forecast-report.schemas.js';
+export type { FunnelOut as FunnelReport } from '../../core/reports/funnel-report.schemas.js';
+export type { HealthReport } from '../../core/reports/health-report.schemas.js';
+export type { Drill } from '../../core/reports/report-filters.js';
+export type { TeamReport, TeamReportRow } from '../../core/reports/team-report.schemas.js';

@@ -5,21 +5,28 @@ import { CampaignsPanel } from './CampaignsPanel';
 import { DrillCount } from './DrillLink';
 import { ReportChart } from './ReportChart';
 import { ReportFrame } from './ReportFrame';
-import { type SourceRow, type SourcesReport, useReport } from './report-api';
+import { type AcquisitionReport, type AcquisitionRow, useReport } from './report-api';
 import type { ReportDef } from './report-def';
 import { count, dec1, money, pct } from './report-format';
 import { savedParams, useReportUrl } from './report-params';
 
 type By = 'source' | 'campaign';
 
-const nameOf = (r: Partial<Pick<SourceRow, 'source' | 'campaign'>>, by: By) => {
-  const v = by === 'source' ? r.source : r.campaign;
-  return v ? (by === 'source' ? labelize(v) : v) : '(none)';
+const nameOf = (r: AcquisitionRow) => {
+  if ('campaign' in r) return r.campaign ?? '(none)';
+  return r.source ? labelize(r.source) : '(none)';
 };
+const keyOf = (r: AcquisitionRow) =>
+  'campaign' in r ? (r.campaignId ?? r.campaign ?? '') : (r.source ?? '');
 
-const chartData = (by: By) => (d: SourcesReport) => ({
+const chartData = (by: By) => (d: AcquisitionReport) => ({
   dataKey: by,
-  data: d.data.map((r) => ({ [by]: nameOf(r, by), Leads: r.leads, Qualified: r.qualified, Won: r.won })),
+  data: (d.data as AcquisitionRow[]).map((r) => ({
+    [by]: nameOf(r),
+    Leads: r.leads,
+    Qualified: r.qualified,
+    Won: r.won,
+  })),
   series: [
     { name: 'Leads', color: 'indigo.6' },
     { name: 'Qualified', color: 'cyan.6' },
@@ -28,7 +35,7 @@ const chartData = (by: By) => (d: SourcesReport) => ({
   valueFormatter: count,
 });
 
-export const sourcesDef: ReportDef<SourcesReport> = {
+export const sourcesDef: ReportDef<AcquisitionReport> = {
   kind: 'sources',
   title: 'Sources',
   route: '/reports/sources',
@@ -40,7 +47,7 @@ export const sourcesDef: ReportDef<SourcesReport> = {
   chartData: chartData('source'),
 };
 
-export const campaignsDef: ReportDef<SourcesReport> = {
+export const campaignsDef: ReportDef<AcquisitionReport> = {
   kind: 'campaigns',
   title: 'Campaigns',
   route: '/reports/campaigns',
@@ -52,11 +59,16 @@ export const campaignsDef: ReportDef<SourcesReport> = {
   chartData: chartData('campaign'),
 };
 
-function SourcesTable({ d, by }: { d: SourcesReport; by: By }) {
+function SourcesTable({ d, by }: { d: AcquisitionReport; by: By }) {
   const { currency } = useWorkspace();
-  const row = (r: SourcesReport['totals'] & Partial<SourceRow>, key: string, total = false) => (
+  const row = (
+    r: AcquisitionReport['totals'] & { drills?: AcquisitionRow['drills'] },
+    name: string,
+    key: string,
+    total = false,
+  ) => (
     <Table.Tr key={key} data-testid={total ? `${by}-totals` : `${by}-row`} fw={total ? 650 : undefined}>
-      <Table.Td>{total ? 'Total' : nameOf(r, by)}</Table.Td>
+      <Table.Td>{name}</Table.Td>
       <Table.Td ta="right">
         <DrillCount value={r.leads} drill={r.drills?.leads} fw={total ? 650 : undefined} />
       </Table.Td>
@@ -95,10 +107,8 @@ function SourcesTable({ d, by }: { d: SourcesReport; by: By }) {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {d.data.map((r) =>
-              row(r, String((by === 'source' ? r.source : (r.campaignId ?? r.campaign)) ?? '')),
-            )}
-            {row(d.totals, 'totals', true)}
+            {(d.data as AcquisitionRow[]).map((r) => row(r, nameOf(r), keyOf(r)))}
+            {row(d.totals, 'Total', 'totals', true)}
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
@@ -113,12 +123,12 @@ function SourcesTable({ d, by }: { d: SourcesReport; by: By }) {
   );
 }
 
-function SourcesLikePage({ def, by }: { def: ReportDef<SourcesReport>; by: By }) {
+function SourcesLikePage({ def, by }: { def: ReportDef<AcquisitionReport>; by: By }) {
   const state = useReportUrl(def.defaultRange);
-  const result = useReport<SourcesReport>(def.apiPath, state.query);
+  const result = useReport<AcquisitionReport>(def.apiPath, state.query);
   const { currency } = useWorkspace();
   return (
-    <ReportFrame<SourcesReport>
+    <ReportFrame<AcquisitionReport>
       kind={def.kind}
       title={def.title}
       description={

@@ -6,155 +6,42 @@ import { ApiError, api, BASE, type Query, withQuery } from '../../api/client';
  * screens read), GET/POST/PUT helpers and the TanStack Query hooks of the reports section.
  */
 
-export type DrillEntity = 'leads' | 'contacts' | 'deals' | 'activities' | 'tasks';
-/** The records behind a number: `/{entity}?{query}` lists them. */
-export type Drill = { entity: DrillEntity; query: Record<string, string> };
+import type {
+  ActivityReport,
+  CampaignRow,
+  CampaignsReport,
+  Drill,
+  ForecastReport,
+  FunnelReport,
+  HealthReport,
+  SourceRow,
+  SourcesReport,
+  TeamReport,
+  TeamReportRow,
+} from '../../api/types';
 
-export type FunnelStage = {
-  stageId: string;
-  name: string;
-  color: string | null;
-  type: 'open' | 'won';
-  position: number;
-  reached: number;
-  conversionRate: number | null;
-  fromStartRate: number | null;
-  dropOff: number | null;
-  medianDaysInStage: number | null;
-  stays?: number;
-  drill: Drill;
-};
-export type FunnelReport = {
-  pipeline: { id: string; name: string };
-  range: { from: string | null; to: string | null };
-  total: number;
-  totalDrill?: Drill;
-  stages: FunnelStage[];
-  lost: {
-    count: number;
-    value: string | null;
-    drill: Drill;
-    reasons: { reason: string | null; count: number; value?: string; drill: Drill }[];
-  };
-};
+export type {
+  ActivityReport,
+  Campaign,
+  Drill,
+  ForecastReport,
+  FunnelReport,
+  HealthReport,
+  TeamReport,
+} from '../../api/types';
 
-export type SourceRow = {
-  source?: string | null;
-  campaign?: string | null;
-  campaignId?: string | null;
-  leads: number;
-  qualified: number;
-  won: number;
-  lost: number;
-  conversionRate: number | null;
-  wonValue: string | null;
-  medianDaysToWin: number | null;
-  cost: string | null;
-  costPerLead: string | null;
-  costPerWonLead: string | null;
-  drills: { leads: Drill; qualified: Drill; won: Drill };
-};
-export type SourcesReport = {
-  data: SourceRow[];
-  totals: Omit<SourceRow, 'drills' | 'source' | 'campaign' | 'campaignId'>;
-  /** False when an owner, team or pipeline filter hides spend. */
-  costsApplicable: boolean;
-};
+export type FunnelStage = FunnelReport['stages'][number];
+export type HealthStage = HealthReport['stages'][number];
+export type ForecastStage = ForecastReport['months'][number]['byStage'][number];
+/** A row of the sources or the campaigns report. */
+export type AcquisitionRow = SourceRow | CampaignRow;
+/** The sources or the campaigns report (the same figures, by source or by campaign). */
+export type AcquisitionReport = SourcesReport | CampaignsReport;
+export type TeamRow = TeamReportRow;
+export type TeamOwnerRow = TeamReport['owners'][number];
+export type ActivityByUser = ActivityReport['byUser'][number];
 
 export const HUMAN_ACTIVITY_TYPES = ['call', 'email', 'meeting', 'note', 'sms'] as const;
-
-type ActivityDrills = Record<'call' | 'email' | 'meeting' | 'note' | 'sms' | 'total', Drill>;
-export type TeamRow = {
-  name: string;
-  activities: Record<'call' | 'email' | 'meeting' | 'note' | 'sms' | 'total', number>;
-  firstResponse: { medianHours: number | null; respondedLeads: number; waitingLeads: number };
-  openLeads: number;
-  wins: number;
-  losses: number;
-  winRate: number | null;
-  wonValue: string;
-  drills: {
-    activities: ActivityDrills;
-    respondedLeads: Drill;
-    waitingLeads: Drill;
-    openLeads: Drill;
-    wins: Drill;
-    losses: Drill;
-  };
-};
-export type TeamReport = {
-  range: { from: string | null; to: string | null };
-  owners: (TeamRow & { ownerId: string | null; removed: boolean })[];
-  teams: (TeamRow & { teamId: string; memberIds: string[] })[];
-  totals: TeamRow;
-};
-
-export type ActivityReport = {
-  range: { from: string | null; to: string | null };
-  interval: 'day' | 'week' | 'month';
-  types: string[];
-  periods: { period: string; byType: Record<string, number>; total: number; drills: Record<string, Drill> }[];
-  byUser: {
-    userId: string | null;
-    name: string;
-    byType: Record<string, number>;
-    total: number;
-    drills: Record<string, Drill>;
-  }[];
-  byOutcome: { type: string; outcome: string | null; count: number; drill: Drill }[];
-  totals: { byType: Record<string, number>; total: number; drills: Record<string, Drill> };
-};
-
-type Aging = { d0_7: number; d8_30: number; d31_90: number; d91plus: number };
-export type HealthStage = {
-  stageId: string;
-  name: string;
-  color: string;
-  probability: number;
-  open: number;
-  value: string;
-  weightedValue: string;
-  avgDaysInStage: number | null;
-  aging: Aging;
-  rotten: number;
-  drills: { open: Drill; d0_7: Drill; d8_30: Drill; d31_90: Drill; d91plus: Drill; rotten: Drill | null };
-};
-export type HealthReport = {
-  pipeline: { id: string; name: string; rottenAfterDays: number | null };
-  asOf: string;
-  stages: HealthStage[];
-  totals: {
-    open: number;
-    value: string;
-    weightedValue: string;
-    avgDaysInStage: number | null;
-    aging: Aging;
-    rotten: number;
-  };
-  velocity: {
-    range: { from: string; to: string };
-    openLeads: number;
-    wins: number;
-    losses: number;
-    avgWonValue: string | null;
-    winRate: number | null;
-    avgCycleDays: number | null;
-    perDay: string | null;
-    drills: { openLeads: Drill; wins: Drill; losses: Drill };
-  };
-};
-
-type ForecastFigures = { leads: number; value: string; weighted: string; drill: Drill };
-export type ForecastStage = ForecastFigures & { stageId: string; name: string };
-export type ForecastReport = {
-  pipeline: { id: string; name: string };
-  range: { from: string; to: string };
-  today: string;
-  months: (ForecastFigures & { month: string; byStage: ForecastStage[] })[];
-  overdue: ForecastFigures & { byStage: ForecastStage[] };
-  undated: ForecastFigures & { byStage: ForecastStage[] };
-  totals: ForecastFigures;
-};
 
 export const BUILDER_ENTITIES = ['leads', 'contacts', 'deals', 'activities', 'tasks'] as const;
 export type BuilderEntity = (typeof BUILDER_ENTITIES)[number];
@@ -212,22 +99,6 @@ export type SavedReport = {
 };
 export type DashboardItem = { savedReportId: string; position: number; width: number; report: SavedReport };
 export type Dashboard = { items: DashboardItem[] };
-
-export type CampaignCost = {
-  id?: string;
-  periodStart: string;
-  periodEnd: string;
-  amount: string;
-  note: string | null;
-};
-export type Campaign = {
-  id: string;
-  name: string;
-  source: string | null;
-  description: string | null;
-  costs: CampaignCost[];
-  version: number;
-};
 
 /** A JSON request with a method the shared client has no shorthand for (PUT), or PATCH/DELETE by version. */
 export async function sendJson<T>(
