@@ -31,6 +31,7 @@ import { cannon, percentile, type Sample } from './cannon.js';
 import { createBody } from './create-body.js';
 import { benchDuplicates, type DuplicatesBenchOpts } from './duplicates.js';
 import { benchImport, type ImportBenchOpts } from './import.js';
+import { benchReports, type ReportsBenchOpts } from './reports.js';
 import type { ReadyMessage } from './server.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -485,6 +486,25 @@ program
   .option('--pglite', 'on PGlite (in a temporary directory) instead of PostgreSQL', false)
   .option('--keep', 'keep the imported rows (no rollback at the end)', false)
   .action((o: ImportBenchOpts) => benchImport(o));
+program
+  .command('reports')
+  .description(
+    'Reports on PostgreSQL: every standard report and builder reports on 1M leads and 5M activities',
+  )
+  .option(
+    '--leads <n>',
+    'demo leads in the benchmark workspace',
+    int('--leads', 1, MAX_DEMO_LEADS),
+    1_000_000,
+  )
+  .option(
+    '--activities <n>',
+    'activities in the workspace (topped up)',
+    int('--activities', 0, 50_000_000),
+    5_000_000,
+  )
+  .option('--runs <n>', 'measured runs per report', int('--runs', 1, 1000), 20)
+  .action((o: ReportsBenchOpts) => benchReports(o));
 try {
   await program.parseAsync(process.argv);
 } catch (e) {

@@ -10,7 +10,14 @@ import type {
   SourcesOut,
 } from './acquisition-report.schemas.js';
 import type { ReportTable } from './report-file.js';
-import { conditionParam, type Drill, leadDrill, leadScope, type ReportScope } from './report-filters.js';
+import {
+  conditionParam,
+  type Drill,
+  leadDrill,
+  leadScope,
+  type ReportScope,
+  reportTx,
+} from './report-filters.js';
 
 const rowsOf = <T>(r: unknown): T[] => (r as { rows: T[] }).rows;
 const QUALIFIED_STATUSES = ['qualified', 'proposal', 'won'];
@@ -184,6 +191,10 @@ const byLeads = <T extends { leads: number; cost: string | null }>(a: T, b: T) =
 
 /** Sources: the leads created in the range by source, how far they got, what they won and what they cost. */
 export async function sourcesReport(db: Db, ctx: Ctx, scope: ReportScope): Promise<SourcesOut> {
+  return reportTx(db, (tx) => sources(tx, ctx, scope));
+}
+
+async function sources(db: Db, ctx: Ctx, scope: ReportScope): Promise<SourcesOut> {
   const qualifiedIds = await qualifiedStageIds(db, ctx);
   const withCosts = costsApplicable(scope);
   const gs = await groups(db, ctx, scope, 'source', qualifiedIds, withCosts);
@@ -203,6 +214,10 @@ export async function sourcesReport(db: Db, ctx: Ctx, scope: ReportScope): Promi
 
 /** Campaigns: as sources, by campaign name (case-insensitive), with each campaign record's spend. */
 export async function campaignsReport(db: Db, ctx: Ctx, scope: ReportScope): Promise<CampaignsReportOut> {
+  return reportTx(db, (tx) => campaignRows(tx, ctx, scope));
+}
+
+async function campaignRows(db: Db, ctx: Ctx, scope: ReportScope): Promise<CampaignsReportOut> {
   const qualifiedIds = await qualifiedStageIds(db, ctx);
   const withCosts = costsApplicable(scope);
   const gs = await groups(db, ctx, scope, 'campaign', qualifiedIds, withCosts);

@@ -6,7 +6,7 @@ import { sumDecimal } from '../shared/decimal.js';
 import { AppError } from '../shared/errors.js';
 import type { FunnelOut } from './funnel-report.schemas.js';
 import type { ReportTable } from './report-file.js';
-import { conditionParam, leadDrill, leadScope, type ReportScope } from './report-filters.js';
+import { conditionParam, leadDrill, leadScope, type ReportScope, reportTx } from './report-filters.js';
 
 const rowsOf = <T>(r: unknown): T[] => (r as { rows: T[] }).rows;
 const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
@@ -45,6 +45,10 @@ export async function reportPipeline(
  * steps, with their reasons.
  */
 export async function funnelReport(db: Db, ctx: Ctx, input: ReportScope): Promise<FunnelOut> {
+  return reportTx(db, (tx) => funnel(tx, ctx, input));
+}
+
+async function funnel(db: Db, ctx: Ctx, input: ReportScope): Promise<FunnelOut> {
   const pipeline = await reportPipeline(db, ctx, input);
   const scope: ReportScope = { ...input, pipelineId: pipeline.id, pipelineName: pipeline.name };
   const steps = await db

@@ -194,3 +194,16 @@ export function leadDrill(
 
 /** A condition (shared condition language) as a list query parameter. */
 export const conditionParam = (c: unknown): string => JSON.stringify(c);
+
+/**
+ * Runs a report's statements in one read-only transaction with the memory its sorts and hashes need
+ * (a cohort of 250,000 leads spills 4 MB to disk) and a time limit, so one heavy report cannot hold a
+ * connection for minutes.
+ */
+export async function reportTx<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local work_mem = '64MB'`);
+    await tx.execute(sql`set local statement_timeout = '30s'`);
+    return fn(tx);
+  });
+}
