@@ -19,6 +19,7 @@ import { appointmentsRoutes } from './routes/appointments.routes.js';
 import { assignmentRoutes } from './routes/assignment.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { boardRoutes } from './routes/board.routes.js';
+import { campaignsRoutes } from './routes/campaigns.routes.js';
 import { contactsRoutes } from './routes/contacts.routes.js';
 import { conversionRoutes } from './routes/conversion.routes.js';
 import { customFieldsRoutes } from './routes/custom-fields.routes.js';
@@ -32,6 +33,7 @@ import { mergesRoutes } from './routes/merges.routes.js';
 import { metaRoutes } from './routes/meta.routes.js';
 import { notificationsRoutes } from './routes/notifications.routes.js';
 import { pipelinesRoutes } from './routes/pipelines.routes.js';
+import { reportsRoutes } from './routes/reports.routes.js';
 import { reportsPerformanceRoutes } from './routes/reports-performance.routes.js';
 import { scoringRoutes } from './routes/scoring.routes.js';
 import { tasksRoutes } from './routes/tasks.routes.js';
@@ -158,6 +160,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   appointmentsRoutes(app, opts.db);
   exportsRoutes(app, opts.db);
   importsRoutes(app, opts.db);
+  campaignsRoutes(app, opts.db);
+  reportsRoutes(app, opts.db);
   reportsPerformanceRoutes(app, opts.db);
 
   if (opts.webDir) {
