@@ -34,6 +34,7 @@ import { metaRoutes } from './routes/meta.routes.js';
 import { notificationsRoutes } from './routes/notifications.routes.js';
 import { pipelinesRoutes } from './routes/pipelines.routes.js';
 import { reportsRoutes } from './routes/reports.routes.js';
+import { reportsBuilderRoutes } from './routes/reports-builder.routes.js';
 import { reportsPerformanceRoutes } from './routes/reports-performance.routes.js';
 import { scoringRoutes } from './routes/scoring.routes.js';
 import { tasksRoutes } from './routes/tasks.routes.js';
@@ -160,6 +161,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   appointmentsRoutes(app, opts.db);
   exportsRoutes(app, opts.db);
   importsRoutes(app, opts.db);
+  reportsBuilderRoutes(app, opts.db);
   campaignsRoutes(app, opts.db);
   reportsRoutes(app, opts.db);
   reportsPerformanceRoutes(app, opts.db);
