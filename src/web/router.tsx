@@ -5,6 +5,7 @@ import { SignUpPage } from './auth/SignUpPage';
 import { AppLayout } from './layout/AppLayout';
 import { AccountPage } from './pages/accounts/AccountPage';
 import { AccountsListPage } from './pages/accounts/AccountsListPage';
+import { ActivitiesListPage } from './pages/activities/ActivitiesListPage';
 import { BoardPage } from './pages/board/BoardPage';
 import { ContactPage } from './pages/contacts/ContactPage';
 import { ContactsListPage } from './pages/contacts/ContactsListPage';
@@ -55,6 +56,7 @@ export const router = createBrowserRouter([
           { path: '/deals', element: <DealsListPage /> },
           { path: '/deals/:id', element: <DealPage /> },
           { path: '/tasks', element: <TasksPage /> },
+          { path: '/activities', element: <ActivitiesListPage /> },
           { path: '/duplicates', element: <Navigate to="/duplicates/contacts" replace /> },
           { path: '/duplicates/:entity', element: <DuplicatesPage /> },
           { path: '/duplicates/:entity/merge', element: <MergePage /> },

@@ -69,6 +69,20 @@ export function useInfiniteList<T>(path: string, key: readonly unknown[], query:
   });
 }
 
+/**
+ * How many records a list shows with this query (`GET <path>/count`, the list's own parameters; sort,
+ * limit and cursor do not change it). Keyed under the list's key, so what refreshes the list refreshes it.
+ */
+export function useListCount(path: string, key: readonly unknown[], query: Query, enabled = true) {
+  const { sort: _sort, limit: _limit, cursor: _cursor, ...counted } = query;
+  return useQuery({
+    queryKey: [...key, 'count', counted],
+    queryFn: ({ signal }) =>
+      api.get<{ count: number }>(`${path}/count`, counted, signal).then((r) => r.count),
+    enabled,
+  });
+}
+
 /** PATCHes a record with If-Match from the cached ETag, and caches the answer and its new ETag. */
 export function useSaveRecord<T>(resource: Resource, id: string, also: string[] = []) {
   const qc = useQueryClient();

@@ -4,10 +4,27 @@ import { IconSearch } from '@tabler/icons-react';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 
-/** List state kept in the URL (search, sort, filters), so back/forward and shared links keep it. */
+/**
+ * List state kept in the URL (search, sort, filters), so back/forward and shared links keep it.
+ *
+ * The parameters a page reads with `get` are its own controls; `scope(also)` gives every other one
+ * (besides `sort`, `q` and the names in `also`): filters the page has no control for, such as a
+ * report's click-through (`/leads?pipelineId=…&reachedStageId=…&condition=…`), which the list passes
+ * to the API as they are and names in a banner.
+ */
 export function useListState(defaultSort: string) {
   const [params, setParams] = useSearchParams();
-  const get = (k: string): string | undefined => params.get(k) ?? undefined;
+  // Filled while the page renders (before the list it renders reads `scope`).
+  const own = new Set(['sort', 'q']);
+  const get = (k: string): string | undefined => {
+    own.add(k);
+    return params.get(k) ?? undefined;
+  };
+  const scope = (also: (k: string) => boolean = () => false): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const [k, v] of params.entries()) if (!own.has(k) && !also(k) && v !== '') out[k] = v;
+    return out;
+  };
   const set = (patch: Record<string, string | null | undefined>) =>
     setParams(
       (prev) => {
@@ -20,7 +37,7 @@ export function useListState(defaultSort: string) {
       },
       { replace: true },
     );
-  return { get, set, sort: get('sort') ?? defaultSort, q: get('q'), key: params.toString() };
+  return { get, set, scope, sort: get('sort') ?? defaultSort, q: get('q'), key: params.toString() };
 }
 
 export function SearchBox({

@@ -9,6 +9,7 @@ import { LIST_ENTITIES, useCustomListColumns } from './CustomFieldListControls';
 import { type Column, DataTable } from './DataTable';
 import { ExportButton } from './ExportButton';
 import { ListPage, SearchBox, type useListState } from './ListPage';
+import { ListScopeBanner } from './ListScopeBanner';
 
 type Props<T extends { id: string }> = {
   title: string;
@@ -29,8 +30,10 @@ type Props<T extends { id: string }> = {
   emptyHint: string;
   /** Offer "New …" in the empty state too. */
   emptyAction?: boolean;
-  /** The create form, given a function that closes the modal. */
-  createForm: (close: () => void) => ReactNode;
+  /** The create form, given a function that closes the modal; without one the list offers no "New …". */
+  createForm?: (close: () => void) => ReactNode;
+  /** Where a row leads (default: the record page, `<path>/<id>`). */
+  href?: (row: T) => string;
   /** Row selection with these bulk actions (given the selected ids and a function that clears them). */
   bulkActions?: (ids: string[], clear: () => void) => ReactNode;
   /** More header buttons, before Export and New (e.g. Import). */
@@ -43,20 +46,21 @@ export function RecordListPage<T extends { id: string }>(p: Props<T>) {
   const [creating, createModal] = useDisclosure(false);
   // Custom fields as columns and filters (cf.<key>[op] in the URL).
   const custom = useCustomListColumns<T>(LIST_ENTITIES[p.path]);
-  const query = useInfiniteList<T>(p.path, [p.plural, 'list'], {
-    sort: p.list.sort,
-    q: p.list.q,
-    ...p.filters,
-    ...custom.filters,
-  });
+  // Parameters without a control on this page (e.g. a report's click-through) go to the API as they are.
+  const scope = p.list.scope((k) => k in custom.filters || (!!LIST_ENTITIES[p.path] && k.startsWith('cf.')));
+  const listQuery: Query = { sort: p.list.sort, q: p.list.q, ...scope, ...p.filters, ...custom.filters };
+  const listKey = [p.plural, 'list'] as const;
+  const query = useInfiniteList<T>(p.path, listKey, listQuery);
   const rows = query.data?.pages.flatMap((page) => page.data) ?? [];
   const [selected, setSelected] = useState<Set<string>>(() => new Set());
   // A new query (search, filters, sort) starts with nothing selected.
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset on a new list key only
   useEffect(() => setSelected(new Set()), [p.list.key]);
   const bulk = p.bulkActions && canWrite;
+  const scoped = Object.keys(scope).length > 0;
   const filtered =
     !!p.list.q ||
+    scoped ||
     Object.values({ ...p.filters, ...custom.filters }).some((v) => v !== undefined && v !== null && v !== '');
   const newButton = (
     <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
@@ -71,12 +75,8 @@ export function RecordListPage<T extends { id: string }>(p: Props<T>) {
       actions={
         <>
           {p.actions}
-          <ExportButton
-            path={p.path}
-            plural={p.plural}
-            query={{ sort: p.list.sort, q: p.list.q, ...p.filters, ...custom.filters }}
-          />
-          {canWrite && newButton}
+          <ExportButton path={p.path} plural={p.plural} query={listQuery} />
+          {canWrite && p.createForm && newButton}
         </>
       }
       toolbar={
@@ -87,6 +87,17 @@ export function RecordListPage<T extends { id: string }>(p: Props<T>) {
         </>
       }
     >
+      {scoped && (
+        <ListScopeBanner
+          path={p.path}
+          listKey={listKey}
+          noun={p.noun}
+          plural={p.plural}
+          query={listQuery}
+          scope={scope}
+          onClear={() => p.list.set(Object.fromEntries(Object.keys(scope).map((k) => [k, null])))}
+        />
+      )}
       {bulk && selected.size > 0 && (
         <Paper withBorder p="xs" mb="xs" data-testid="bulk-bar">
           <Group gap="sm">
@@ -113,7 +124,7 @@ export function RecordListPage<T extends { id: string }>(p: Props<T>) {
         loadingMore={query.isFetchingNextPage}
         loading={query.isPending || (query.isPlaceholderData && query.isFetching)}
         error={query.error}
-        href={(r) => `${p.path}/${r.id}`}
+        href={p.href ?? ((r) => `${p.path}/${r.id}`)}
         empty={
           <Center py={60}>
             <EmptyState
@@ -122,14 +133,18 @@ export function RecordListPage<T extends { id: string }>(p: Props<T>) {
               title={filtered ? `No ${p.plural} match` : `No ${p.plural} yet`}
               description={filtered ? 'Try another search or clear the filters.' : p.emptyHint}
             >
-              {p.emptyAction && canWrite && !filtered && <EmptyState.Actions>{newButton}</EmptyState.Actions>}
+              {p.emptyAction && canWrite && p.createForm && !filtered && (
+                <EmptyState.Actions>{newButton}</EmptyState.Actions>
+              )}
             </EmptyState>
           </Center>
         }
       />
-      <Modal opened={creating} onClose={createModal.close} title={`New ${p.noun}`} size="xl">
-        {p.createForm(createModal.close)}
-      </Modal>
+      {p.createForm && (
+        <Modal opened={creating} onClose={createModal.close} title={`New ${p.noun}`} size="xl">
+          {p.createForm(createModal.close)}
+        </Modal>
+      )}
     </ListPage>
   );
 }

@@ -22,6 +22,7 @@ import { api } from '../../api/client';
 import { useInfiniteList, useMembers } from '../../api/hooks';
 import { useWorkspace } from '../../auth/session';
 import { ExportButton } from '../../components/ExportButton';
+import { ListScopeBanner } from '../../components/ListScopeBanner';
 import { options } from '../../lib/format';
 import { showApiError } from '../../lib/forms';
 import { TaskFormModal } from './TaskFormModal';
@@ -136,13 +137,22 @@ function TaskList({
   );
 }
 
-/** Tasks: mine, overdue, due today, upcoming and all, with filters; complete with one click (undo). */
+/**
+ * Tasks: mine, overdue, due today, upcoming and all, with filters; complete with one click (undo).
+ * Opened with other URL parameters than `view` (a report's click-through, e.g.
+ * `/tasks?assigneeId=…&status=completed&completedAtFrom=…`), it lists all tasks with those filters
+ * (passed to the API as they are, with their count above the list) until they are cleared.
+ */
 export function TasksPage() {
   const ws = useWorkspace();
   const readOnly = ws.role === 'viewer';
   const [params, setParams] = useSearchParams();
-  const tab = params.get('view') ?? 'my';
-  const [assignee, setAssignee] = useState<string | null>('me');
+  const scope: Record<string, string> = {};
+  for (const [k, v] of params.entries()) if (k !== 'view' && v !== '') scope[k] = v;
+  const scoped = Object.keys(scope).length > 0;
+  const home = scoped ? 'all' : 'my';
+  const tab = params.get('view') ?? home;
+  const [assignee, setAssignee] = useState<string | null>(scoped ? null : 'me');
   const [priority, setPriority] = useState<string | null>(null);
   const [type, setType] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
@@ -161,7 +171,20 @@ export function TasksPage() {
     status: tab === 'all' ? (status ?? undefined) : undefined,
     sort: tab === 'all' && status === 'completed' ? '-updatedAt' : 'dueAt',
     q: q || undefined,
+    ...scope,
   };
+  // A filter of the scope replaces the page's control for it.
+  const shows = (k: string) => !(k in scope);
+  const clearScope = () =>
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams();
+        const view = prev.get('view');
+        if (view && view !== 'my') next.set('view', view);
+        return next;
+      },
+      { replace: true },
+    );
   const assigneeOptions = [
     { value: 'me', label: 'Me' },
     ...(members.data ?? []).filter((m) => m.active).map((m) => ({ value: m.id, label: m.name })),
@@ -189,7 +212,17 @@ export function TasksPage() {
       <Card p={0}>
         <Tabs
           value={tab}
-          onChange={(v) => setParams(v && v !== 'my' ? { view: v } : {}, { replace: true })}
+          onChange={(v) =>
+            setParams(
+              (prev) => {
+                const next = new URLSearchParams(prev);
+                if (!v || v === home) next.delete('view');
+                else next.set('view', v);
+                return next;
+              },
+              { replace: true },
+            )
+          }
           keepMounted={false}
         >
           <Tabs.List px="md">
@@ -199,15 +232,28 @@ export function TasksPage() {
               </Tabs.Tab>
             ))}
           </Tabs.List>
-          <Group p="md" gap="sm" wrap="wrap">
-            <TextInput
-              placeholder="Search tasks"
-              leftSection={<IconSearch size={14} />}
-              value={search}
-              onChange={(e) => setSearch(e.currentTarget.value)}
-              w={220}
+          {scoped && (
+            <ListScopeBanner
+              path="/tasks"
+              listKey={['tasks', 'list']}
+              noun="task"
+              plural="tasks"
+              query={query}
+              scope={scope}
+              onClear={clearScope}
             />
-            {tab !== 'my' && (
+          )}
+          <Group p="md" gap="sm" wrap="wrap">
+            {shows('q') && (
+              <TextInput
+                placeholder="Search tasks"
+                leftSection={<IconSearch size={14} />}
+                value={search}
+                onChange={(e) => setSearch(e.currentTarget.value)}
+                w={220}
+              />
+            )}
+            {tab !== 'my' && shows('assigneeId') && (
               <Select
                 aria-label="Assignee"
                 placeholder="Anyone"
@@ -219,25 +265,29 @@ export function TasksPage() {
                 w={180}
               />
             )}
-            <Select
-              aria-label="Priority"
-              placeholder="Any priority"
-              data={options(TASK_PRIORITIES)}
-              value={priority}
-              onChange={setPriority}
-              clearable
-              w={150}
-            />
-            <Select
-              aria-label="Type"
-              placeholder="Any type"
-              data={options(TASK_TYPES)}
-              value={type}
-              onChange={setType}
-              clearable
-              w={150}
-            />
-            {tab === 'all' && (
+            {shows('priority') && (
+              <Select
+                aria-label="Priority"
+                placeholder="Any priority"
+                data={options(TASK_PRIORITIES)}
+                value={priority}
+                onChange={setPriority}
+                clearable
+                w={150}
+              />
+            )}
+            {shows('type') && (
+              <Select
+                aria-label="Type"
+                placeholder="Any type"
+                data={options(TASK_TYPES)}
+                value={type}
+                onChange={setType}
+                clearable
+                w={150}
+              />
+            )}
+            {tab === 'all' && shows('status') && (
               <Select
                 aria-label="Status"
                 placeholder="Any status"
