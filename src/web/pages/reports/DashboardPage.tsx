@@ -56,6 +56,20 @@ const WIDTHS = [
   { value: 12, label: 'Full width' },
 ];
 
+/** The saved range of a report, as a short text ("All time" when it has none). */
+function rangeText(r: SavedReport): string {
+  const p = (r.kind === 'builder' ? (r.params.filters ?? {}) : r.params) as Record<string, unknown>;
+  const from = typeof p.from === 'string' ? p.from : null;
+  const to = typeof p.to === 'string' ? p.to : null;
+  if (!from && !to)
+    return r.kind === 'forecast'
+      ? 'This month and the next 5'
+      : r.kind === 'health'
+        ? 'Velocity: last 90 days'
+        : 'All time';
+  return `${from ? formatDate(from) : '…'} – ${to ? formatDate(to) : '…'}`;
+}
+
 function StandardChart({
   report,
 }: {
@@ -63,7 +77,7 @@ function StandardChart({
 }) {
   const def = REPORT_DEFS[report.kind];
   const { currency } = useWorkspace();
-  const q = useReport<unknown>(def.apiPath, queryOfSaved(report.params, def.defaultRange));
+  const q = useReport<unknown>(def.apiPath, queryOfSaved(report.params));
   if (q.error) return <ReportError error={q.error} />;
   if (!q.data) return <Skeleton h={220} />;
   return <ReportChart data={def.chartData(q.data, currency)} kind={report.chart} h={220} />;
@@ -109,6 +123,9 @@ function DashboardCard({
                 shared
               </Badge>
             )}
+            <Text size="xs" c="dimmed">
+              {rangeText(r)}
+            </Text>
           </Group>
         </div>
         <Menu position="bottom-end" shadow="md">
@@ -220,7 +237,7 @@ function SavedReportsTable({ onDashboard, add }: { onDashboard: Set<string>; add
                 </Table.Td>
                 <Table.Td>{KIND_LABELS[r.kind]}</Table.Td>
                 <Table.Td>
-                  <Person id={r.ownerId} size="xs" />
+                  {r.ownerName ? <Text size="sm">{r.ownerName}</Text> : <Person id={r.ownerId} size="xs" />}
                 </Table.Td>
                 <Table.Td>{formatDate(r.updatedAt ?? r.createdAt)}</Table.Td>
                 <Table.Td>
@@ -230,7 +247,7 @@ function SavedReportsTable({ onDashboard, add }: { onDashboard: Set<string>; add
                         Add to dashboard
                       </Button>
                     )}
-                    {canWrite && (
+                    {(r.canEdit ?? canWrite) && (
                       <ActionIcon
                         variant="subtle"
                         color="red"

@@ -2,12 +2,18 @@ import { Anchor, Checkbox, Modal, Select, Stack, Switch, TextInput } from '@mant
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
-import { Link } from 'react-router-dom';
+import { useNavigate } from 'react-router-dom';
 import { api } from '../../api/client';
 import { FormFooter, useResetOnOpen } from '../../components/ModalForm';
 import { showApiError } from '../../lib/forms';
 import { CHART_LABELS } from './ReportChart';
-import { addToDashboard, type ChartKind, type ReportKind, type SavedReport } from './report-api';
+import {
+  addToDashboard,
+  type ChartKind,
+  type ReportKind,
+  SAVED_CHART_KINDS,
+  type SavedReport,
+} from './report-api';
 
 type Values = { name: string; chart: ChartKind; shared: boolean; dashboard: boolean };
 
@@ -22,9 +28,11 @@ export function SaveReportModal(props: {
   chartKinds: ChartKind[];
 }) {
   const qc = useQueryClient();
+  const navigate = useNavigate();
+  const charts = props.chartKinds.filter((k) => SAVED_CHART_KINDS.includes(k));
   const initial = (): Values => ({
     name: props.defaultName,
-    chart: props.chart,
+    chart: charts.includes(props.chart) ? props.chart : (charts[0] ?? 'table'),
     shared: false,
     dashboard: true,
   });
@@ -49,7 +57,8 @@ export function SaveReportModal(props: {
         color: 'green',
         title: `Report "${saved.name}" saved`,
         message: v.dashboard ? (
-          <Anchor component={Link} to="/reports" size="sm">
+          // Notifications render outside the router: navigate from here rather than with a <Link>.
+          <Anchor size="sm" onClick={() => navigate('/reports')}>
             Open the dashboard
           </Anchor>
         ) : (
@@ -68,7 +77,7 @@ export function SaveReportModal(props: {
           <TextInput label="Name" withAsterisk data-autofocus {...form.getInputProps('name')} />
           <Select
             label="Chart"
-            data={props.chartKinds.map((k) => ({ value: k, label: CHART_LABELS[k] }))}
+            data={charts.map((k) => ({ value: k, label: CHART_LABELS[k] }))}
             allowDeselect={false}
             {...form.getInputProps('chart')}
           />

@@ -84,6 +84,8 @@ export const REPORT_KINDS = [
 export type ReportKind = (typeof REPORT_KINDS)[number];
 export const CHART_KINDS = ['bar', 'line', 'area', 'pie', 'donut', 'funnel', 'table'] as const;
 export type ChartKind = (typeof CHART_KINDS)[number];
+/** The charts a saved report can keep (the funnel's own funnel chart is drawn on its page only). */
+export const SAVED_CHART_KINDS: ChartKind[] = ['bar', 'line', 'area', 'pie', 'donut', 'table'];
 
 export type SavedReport = {
   id: string;
@@ -93,6 +95,9 @@ export type SavedReport = {
   chart: ChartKind;
   shared: boolean;
   ownerId: string;
+  ownerName?: string | null;
+  /** Whether the user may change or delete it. */
+  canEdit?: boolean;
   version: number;
   createdAt?: string;
   updatedAt?: string;

@@ -125,33 +125,28 @@ export function filterQuery(f: ReportFilterValues): Record<string, string> {
 }
 
 /**
- * The parameters a saved report keeps: the preset itself when one is in use (so a dashboard card of
- * "last 30 days" moves with time), else the fixed days; plus the report's own parameters.
+ * The parameters a saved report keeps: the filters with the range as fixed days (the saved-report API
+ * takes the reports' own query parameters, so a preset is saved as the days it means today), and the
+ * report's own parameters.
  */
 export function savedParams(
   f: ReportFilterValues,
   extra: Record<string, string> = {},
 ): Record<string, string> {
-  const q = filterQuery(f);
-  if (f.range) {
-    delete q.from;
-    delete q.to;
-    q.range = f.range;
-  }
-  return { ...q, ...extra };
+  return { ...filterQuery(f), ...extra };
 }
 
-/** Saved report params → API query (a preset resolved to today's days). */
-export function queryOfSaved(
-  params: Record<string, unknown>,
-  defaultRange: RangeKey,
-): Record<string, string> {
+/**
+ * Saved report params → API query. Without `from`/`to` (saved with "All time") nothing is sent, so the
+ * report's API default applies (all time; the forecast's next months; the health velocity's 90 days).
+ */
+export function queryOfSaved(params: Record<string, unknown>): Record<string, string> {
   const get = (k: string) => {
     const v = params[k];
     if (v === undefined || v === null) return null;
     return Array.isArray(v) ? v.join(',') : String(v);
   };
-  const f = readFilters(get, defaultRange);
+  const f = readFilters(get, 'all');
   const out = filterQuery(f);
   for (const [k, v] of Object.entries(params))
     if (!(FILTER_KEYS as readonly string[]).includes(k) && v !== null && v !== undefined && v !== '')

@@ -41,6 +41,8 @@ export function savedReportHref(kind: ReportKind, params: Record<string, unknown
   } else
     for (const [k, v] of Object.entries(params))
       if (v !== null && v !== undefined && v !== '') q.set(k, Array.isArray(v) ? v.join(',') : String(v));
+  // Saved without a range ("All time"): the page must not fall back to its default range.
+  if (!q.has('from') && !q.has('to') && kind !== 'forecast' && kind !== 'health') q.set('range', 'all');
   if (chart) q.set('chart', chart);
   const route = kind === 'builder' ? '/reports/builder' : REPORT_DEFS[kind].route;
   return `${route}?${q}`;
