@@ -320,20 +320,19 @@ export function BuilderPage() {
   );
 }
 
+/** A measure for reading: numbers and exact decimal strings with separators, at most 2 decimals. */
+function measureText(v: string | number | null): string {
+  if (v === null) return '—';
+  const n = typeof v === 'number' ? v : /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : null;
+  return n === null ? String(v) : n.toLocaleString(undefined, { maximumFractionDigits: 2 });
+}
+
 export function BuilderTable({ result }: { result: BuilderResult }) {
   const groupCols = result.columns.filter((c) => c.kind === 'group');
   const measureCols = result.columns.filter((c) => c.kind === 'measure');
   // A count is the number of records the drill lists; other measures are figures of those records.
   const cell = (v: string | number | null, key: string, drill: BuilderResult['rows'][number]['drill']) =>
-    key === 'count' ? (
-      <DrillCount value={v === null ? null : Number(v)} drill={drill} />
-    ) : v === null ? (
-      '—'
-    ) : typeof v === 'number' ? (
-      v.toLocaleString(undefined, { maximumFractionDigits: 2 })
-    ) : (
-      v
-    );
+    key === 'count' ? <DrillCount value={v === null ? null : Number(v)} drill={drill} /> : measureText(v);
   return (
     <Paper withBorder>
       <Table.ScrollContainer minWidth={500}>
@@ -392,12 +391,8 @@ export function BuilderTable({ result }: { result: BuilderResult }) {
                         drill={result.totals.drill}
                         fw={650}
                       />
-                    ) : v === null ? (
-                      '—'
-                    ) : typeof v === 'number' ? (
-                      v.toLocaleString(undefined, { maximumFractionDigits: 2 })
                     ) : (
-                      v
+                      measureText(v)
                     )}
                   </Table.Td>
                 );
