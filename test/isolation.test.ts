@@ -47,6 +47,8 @@ type Kind =
   | 'spareStage2'
   | 'stage'
   | 'user'
+  | 'campaign'
+  | 'savedReport'
   | 'workspace';
 type Ids = Record<Kind, string>;
 
@@ -70,6 +72,9 @@ const SEGMENT_KIND: Record<string, Kind> = {
   tasks: 'task',
   notifications: 'notification',
   teams: 'team',
+  campaigns: 'campaign',
+  // /api/v1/reports/saved/:id
+  saved: 'savedReport',
   'assignment-rules': 'assignmentRule',
   'scoring-rules': 'scoringRule',
   // A's spare pipeline (not the default, holding no leads), so that removing a stage and deleting
@@ -348,6 +353,16 @@ async function makeRecords(t: TestApp, s: Session): Promise<Ids> {
   );
   await finished(scoringRule.jobId);
   expect(me.id).toBe(s.userId);
+  const campaign = ok(
+    await c.post('/api/v1/campaigns', {
+      name: `Campaign ${newId()}`,
+      source: 'web',
+      costs: [{ periodStart: '2026-01-01', periodEnd: '2026-01-31', amount: '310.00' }],
+    }),
+  );
+  const savedReport = ok(
+    await c.post('/api/v1/reports/saved', { name: 'My funnel', kind: 'funnel', params: {}, chart: 'bar' }),
+  );
 
   return {
     account: account.id,
@@ -384,6 +399,8 @@ async function makeRecords(t: TestApp, s: Session): Promise<Ids> {
     stage: pipelines[0].stages[0].id,
     user: s.userId,
     workspace: s.workspaceId,
+    campaign: campaign.id,
+    savedReport: savedReport.id,
   };
 }
 
@@ -763,6 +780,8 @@ describe.each(DB_KINDS)('workspace isolation on %s', (kind) => {
         checked++;
       } else if (
         r.url !== '/api/v1/health' &&
+        // Reports are figures over A's records; they need not name a record (checked above: nothing of B's).
+        !(r.url.startsWith('/api/v1/reports/') && r.url !== '/api/v1/reports/saved') &&
         !r.url.endsWith('/export/columns') &&
         // What an import can map to, and its template file: field definitions, no records.
         !['/api/v1/imports/fields', '/api/v1/imports/template'].includes(r.url)
@@ -787,6 +806,15 @@ describe.each(DB_KINDS)('workspace isolation on %s', (kind) => {
         const k: Kind | undefined = name === 'id' ? 'lead' : NAME_KIND[name];
         if (!k) throw new Error(`${r.url}: no id kind for query parameter ${name}`);
         const res = await ca.get(`${r.url}?${name}=${B[k]}`);
+        if (r.url.startsWith('/api/v1/reports/')) {
+          // A report filtered by B's pipeline or team answers 404 (the filter names a record A cannot
+          // see); by B's user, figures of nobody. Either way nothing of B's.
+          expect([200, 404], `${r.url}?${name}: ${JSON.stringify(res.body)}`).toContain(res.status);
+          if (['pipelineId', 'teamId'].includes(name)) expect(res.status, `${r.url}?${name}`).toBe(404);
+          expectNoB(`${r.url}?${name}`, res.body, [B[k]]);
+          tried.push(`${r.url}?${name}`);
+          continue;
+        }
         expect(res.status, `${r.url}?${name}: ${JSON.stringify(res.body)}`).toBe(200);
         expect(rowsOf(res.body), `${r.url}?${name}=<B's ${k}>`).toEqual([]);
         const mine = await ca.get(`${r.url}?${name}=${A[k]}`);
