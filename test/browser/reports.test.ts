@@ -268,5 +268,14 @@ describe.skipIf(skipBrowser).each(DB_KINDS)(
       await expect.poll(() => line.innerText()).toContain('$300.00');
       expect(await line.innerText()).toContain('$100.00');
     });
+
+    it('shows the problem the API answers: a range ending before it starts names the field', async () => {
+      await page.goto('/reports/funnel?from=2026-05-01&to=2026-04-01');
+      const alert = page.getByTestId('report-error');
+      await visible(alert);
+      const text = await alert.innerText();
+      expect(text).toContain('Validation failed');
+      expect(text).toMatch(/to: is before from/);
+    });
   },
 );

@@ -33,7 +33,8 @@ import { SaveReportModal } from './SaveReportModal';
 /** A problem+json answer shown where the report would be: its title, detail and field reasons. */
 export function ReportError({ error }: { error: unknown }) {
   const e = error instanceof ApiError ? error : null;
-  const title = (e?.extra.title as string | undefined) ?? 'The report could not be loaded';
+  const raw = typeof e?.extra.title === 'string' ? e.extra.title : null;
+  const title = raw ? raw.charAt(0).toUpperCase() + raw.slice(1) : 'The report could not be loaded';
   return (
     <Alert color="red" icon={<IconAlertTriangle size={18} />} title={title} data-testid="report-error">
       <Text size="sm">{e ? e.detail : String(error)}</Text>
