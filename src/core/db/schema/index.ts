@@ -11,6 +11,6 @@ export * from './jobs.js';
 export * from './leads.js';
 export * from './merges.js';
 export * from './pipelines.js';
+export * from './reports.js';
 export * from './tenancy.js';
 export * from './work.js';
-export * from './reports.js';
