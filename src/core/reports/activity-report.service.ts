@@ -150,6 +150,20 @@ type Row = {
   n: number;
 };
 
+/**
+ * Runs a report statement with the planner settings reports want: no JIT (compiling a report's
+ * expressions costs PostgreSQL a few hundred milliseconds, more than the aggregate itself) and the
+ * work_mem its hashes and per-group sorts need (medians sort each group) without spilling to disk. One
+ * transaction per statement so that the statements of a report can run side by side on the pool.
+ */
+export async function reportQuery(db: Db, query: SQL): Promise<unknown> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local jit = off`);
+    await tx.execute(sql`set local work_mem = '64MB'`);
+    return tx.execute(query);
+  });
+}
+
 /** Names of the workspace's members, removed ones included (their activities still count). */
 export async function memberNames(
   db: Db,
@@ -177,17 +191,24 @@ export async function activityReport(
   // Checked before the query: a day-by-day report over decades is refused, not computed.
   if (scope.from && scope.to) bucketsBetween(scope.from, scope.to, interval);
 
+  // The activities are counted once at the finest grain (period, user, type, outcome) — a plain GROUP BY,
+  // which PostgreSQL can run in parallel — and the three groupings are rolled up from those few rows.
   const rows = rowsOf<Row>(
-    await db.execute(sql`
-      select to_char(x.period, 'YYYY-MM-DD') as period, x.user_id, x.type, x.outcome,
-        grouping(x.period, x.user_id, x.outcome)::int as g, count(*)::int as n
-      from (
+    await reportQuery(
+      db,
+      sql`
+      with x as (
         select date_trunc(${interval}, a.occurred_at at time zone 'UTC') as period, a.user_id, a.type,
-          nullif(a.outcome, '') as outcome
+          nullif(a.outcome, '') as outcome, count(*) as n
         from activities a
         where ${activityWhere(ctx, scope, types)}
-      ) x
-      group by grouping sets ((x.period, x.type), (x.user_id, x.type), (x.type, x.outcome))`),
+        group by 1, 2, 3, 4
+      )
+      select to_char(x.period, 'YYYY-MM-DD') as period, x.user_id, x.type, x.outcome,
+        grouping(x.period, x.user_id, x.outcome)::int as g, sum(x.n)::int as n
+      from x
+      group by grouping sets ((x.period, x.type), (x.user_id, x.type), (x.type, x.outcome))`,
+    ),
   );
   // grouping(period, user_id, outcome): 3 = by period and type, 5 = by user and type, 6 = by type and outcome.
   const byPeriod = rows.filter((r) => r.g === 3);

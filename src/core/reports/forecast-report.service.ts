@@ -2,8 +2,9 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { leads } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
+import { reportQuery } from './activity-report.service.js';
 import type { ForecastReport } from './forecast-report.schemas.js';
-import { reportPipeline } from './health-report.service.js';
+import { openStages, reportPipeline } from './health-report.service.js';
 import type { ReportTable } from './report-file.js';
 import { conditionParam, type Drill, leadDrill, leadScope, type ReportScope } from './report-filters.js';
 import { OPEN_STATUSES } from './team-report.service.js';
@@ -61,26 +62,35 @@ export async function forecastReport(
   const [stageList, rows] = await Promise.all([
     db.execute(sql`select id, name, type, deleted_at is not null as deleted from stages
       where workspace_id = ${ctx.workspaceId}::uuid and pipeline_id = ${p.id}::uuid order by position, id`),
-    db.execute(sql`
-      with f as (
-        select ${leads.stageId} as stage_id, ${leads.dealValue} as v, ${leads.dealValue} * s.probability as wv,
-          case when ${ecd} >= ${range.from}::date and ${ecd} <= ${range.to}::date then to_char(${ecd}, 'YYYY-MM') end
-            as month,
-          (${ecd} < ${today}::date) as overdue,
-          (${ecd} is null) as undated
+    reportQuery(
+      db,
+      sql`
+      with d as (
+        -- the leads counted once per stage and expected date (a plain, parallel GROUP BY); the pipeline's
+        -- open stages imply the pipeline, so an index by stage covers it
+        select ${leads.stageId} as stage_id, ${ecd} as ecd, count(*) as n, sum(${leads.dealValue}) as v
         from ${leads}
-        join stages s on s.workspace_id = ${leads.workspaceId} and s.id = ${leads.stageId}
-        where ${and(leadScope(ctx, ps, leads, { created: false }))}
-          and ${leads.status} not in ('won', 'lost')
+        where ${and(leadScope(ctx, { ...ps, pipelineId: null }, leads, { created: false }))}
+          and ${leads.stageId} in (${openStages(ctx, p.id)})
           and (${ecd} is null or ${ecd} < ${today}::date or (${ecd} >= ${range.from}::date and ${ecd} <= ${range.to}::date))
+        group by 1, 2
+      ),
+      f as (
+        select d.stage_id, d.n, d.v, d.v * s.probability as wv,
+          case when d.ecd >= ${range.from}::date and d.ecd <= ${range.to}::date then to_char(d.ecd, 'YYYY-MM') end
+            as month,
+          (d.ecd < ${today}::date) as overdue,
+          (d.ecd is null) as undated
+        from d join stages s on s.workspace_id = ${ctx.workspaceId}::uuid and s.id = d.stage_id
       )
       select f.month, f.stage_id, f.overdue, f.undated,
-        grouping(f.month, f.stage_id, f.overdue, f.undated)::int as g, count(*)::int as n,
+        grouping(f.month, f.stage_id, f.overdue, f.undated)::int as g, coalesce(sum(f.n), 0)::int as n,
         coalesce(sum(f.v), 0)::numeric(20, 2)::text as value,
         round(coalesce(sum(f.wv), 0) / 100.0, 2)::numeric(20, 2)::text as weighted
       from f
       group by grouping sets ((f.month, f.stage_id), (f.month), (f.overdue, f.stage_id), (f.overdue),
-        (f.undated, f.stage_id), (f.undated), ())`),
+        (f.undated, f.stage_id), (f.undated), ())`,
+    ),
   ]);
   const all = rowsOf<Row>(rows);
   const stagesAll = rowsOf<{ id: string; name: string; type: string; deleted: boolean }>(stageList);

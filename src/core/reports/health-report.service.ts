@@ -3,10 +3,11 @@ import type { Db } from '../db/client.js';
 import { leads } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
+import { reportQuery } from './activity-report.service.js';
 import type { HealthReport } from './health-report.schemas.js';
 import type { ReportTable } from './report-file.js';
 import { type Drill, inRange, leadDrill, leadScope, type ReportScope } from './report-filters.js';
-import { OPEN_STATUSES } from './team-report.service.js';
+import { addMoney, OPEN_STATUSES } from './team-report.service.js';
 
 /**
  * Pipeline health (SPEC 7, issue 6 item 4): a snapshot of the open leads of one pipeline now — per open
@@ -21,19 +22,12 @@ const and = (conds: SQL[]) => (conds.length ? sql.join(conds, sql` and `) : sql`
 const round2 = (x: number | null) => (x === null || !Number.isFinite(x) ? null : Math.round(x * 100) / 100);
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** Exact sums of decimal strings with at most two decimals (money as PostgreSQL gives it). */
-export function addMoney(xs: string[]): string {
-  let cents = 0n;
-  for (const x of xs) {
-    const neg = x.startsWith('-');
-    const [i, f = ''] = (neg ? x.slice(1) : x).split('.');
-    const c = BigInt(i || '0') * 100n + BigInt(`${f}00`.slice(0, 2));
-    cents += neg ? -c : c;
-  }
-  const neg = cents < 0n;
-  const abs = neg ? -cents : cents;
-  return `${neg ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
-}
+/**
+ * The open stages of a pipeline (deleted ones too: a lead is open while its stage is an open one). Leads
+ * are selected by stage rather than by status so that an index leading with the stage serves the query.
+ */
+export const openStages = (ctx: Ctx, pipelineId: string): SQL =>
+  sql`select st.id from stages st where st.workspace_id = ${ctx.workspaceId}::uuid and st.pipeline_id = ${pipelineId}::uuid and st.type = 'open'`;
 
 export type ReportPipeline = { id: string; name: string; rottenAfterDays: number | null };
 
@@ -89,19 +83,24 @@ export async function healthReport(
   const [t8, t31, t91] = [ago(8), ago(31), ago(91)];
   const rottenBefore = p.rottenAfterDays === null ? null : ago(p.rottenAfterDays);
   const sea = leads.stageEnteredAt;
+  // The snapshot picks the leads by the pipeline's open stages (which imply the pipeline), so that an
+  // index by stage covers it.
+  const byStage: ReportScope = { ...ps, pipelineId: null };
 
   const stageRows = rowsOf<StageRow>(
-    await db.execute(sql`
+    await reportQuery(
+      db,
+      sql`
       with snap as (
         select ${leads.stageId} as stage_id, count(*)::int as open, coalesce(sum(${leads.dealValue}), 0) as value,
-          sum(extract(epoch from (${asOf}::timestamptz - ${sea})))::float8 as age_secs,
+          sum(date_part('epoch', ${asOf}::timestamptz - ${sea})) as age_secs,
           count(*) filter (where ${sea} >= ${t8}::timestamptz)::int as d0_7,
           count(*) filter (where ${sea} < ${t8}::timestamptz and ${sea} >= ${t31}::timestamptz)::int as d8_30,
           count(*) filter (where ${sea} < ${t31}::timestamptz and ${sea} >= ${t91}::timestamptz)::int as d31_90,
           count(*) filter (where ${sea} < ${t91}::timestamptz)::int as d91plus,
           ${rottenBefore ? sql`count(*) filter (where ${sea} < ${rottenBefore}::timestamptz)::int` : sql`0`} as rotten
         from ${leads}
-        where ${and(leadScope(ctx, ps, leads, { created: false }))} and ${leads.status} not in ('won', 'lost')
+        where ${and(leadScope(ctx, byStage, leads, { created: false }))} and ${leads.stageId} in (${openStages(ctx, p.id)})
         group by ${leads.stageId}
       )
       select s.id, s.name, s.color, s.probability, coalesce(snap.open, 0) as open,
@@ -112,7 +111,8 @@ export async function healthReport(
       from stages s left join snap on snap.stage_id = s.id
       where s.workspace_id = ${ctx.workspaceId}::uuid and s.pipeline_id = ${p.id}::uuid
         and ((s.type = 'open' and s.deleted_at is null) or snap.stage_id is not null)
-      order by s.position, s.id`),
+      order by s.position, s.id`,
+    ),
   );
 
   const vr = velocityRange(scope, now);
@@ -124,7 +124,9 @@ export async function healthReport(
     toTs: `${isoDay(Date.parse(`${vr.to}T00:00:00Z`) + DAY)}T00:00:00Z`,
   };
   const [v] = rowsOf<{ wins: number; losses: number; avg_won: string | null; avg_cycle_secs: number | null }>(
-    await db.execute(sql`
+    await reportQuery(
+      db,
+      sql`
       select count(*) filter (where ${leads.status} = 'won')::int as wins,
         count(*) filter (where ${leads.status} = 'lost')::int as losses,
         (avg(${leads.dealValue}) filter (where ${leads.status} = 'won'))::text as avg_won,
@@ -132,7 +134,8 @@ export async function healthReport(
           as avg_cycle_secs
       from ${leads}
       where ${and(leadScope(ctx, ps, leads, { created: false }))} and ${leads.status} in ('won', 'lost')
-        and ${and(inRange(vScope, sea))}`),
+        and ${and(inRange(vScope, sea))}`,
+    ),
   );
 
   const stageDrill = (stageId: string, extra: Record<string, string> = {}): Drill =>

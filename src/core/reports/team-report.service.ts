@@ -2,7 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { leads } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
-import { activityDrill, activityWhere, memberNames } from './activity-report.service.js';
+import { activityDrill, activityWhere, memberNames, reportQuery } from './activity-report.service.js';
 import type { ReportTable } from './report-file.js';
 import {
   conditionParam,
@@ -28,6 +28,20 @@ type Type = (typeof TYPES)[number];
 /** Lead statuses of open stages (every stage that is neither won nor lost maps to one of these). */
 export const OPEN_STATUSES = ['new', 'contacted', 'qualified', 'proposal'] as const;
 
+/** Exact sums of decimal strings with at most two decimals (money as PostgreSQL gives it). */
+export function addMoney(xs: string[]): string {
+  let cents = 0n;
+  for (const x of xs) {
+    const neg = x.startsWith('-');
+    const [i, f = ''] = (neg ? x.slice(1) : x).split('.');
+    const c = BigInt(i || '0') * 100n + BigInt(`${f}00`.slice(0, 2));
+    cents += neg ? -c : c;
+  }
+  const neg = cents < 0n;
+  const abs = neg ? -cents : cents;
+  return `${neg ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
+}
+
 type LeadStats = {
   kind: 'owner' | 'team' | 'total';
   key: string | null;
@@ -45,49 +59,72 @@ const round2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 
 
 /** The lead figures of one owner set; the date range picks created leads and closed (won/lost) leads. */
 async function leadStats(db: Db, ctx: Ctx, scope: ReportScope): Promise<LeadStats[]> {
+  const ranged = scope.fromTs !== null || scope.toTs !== null;
   const createdIn = and(inRange(scope, leads.createdAt));
   const closedIn = sql`(${leads.status} in ('won', 'lost') and ${and(inRange(scope, leads.stageEnteredAt))})`;
-  // The first human activity on the lead, by anyone; only looked up for the leads created in the range.
-  const firstAt = sql`(select min(a.occurred_at) from activities a
+  // The first human activity on the lead, by anyone: one probe of the lead's activities (a lateral
+  // min, which PostgreSQL answers from the first index entry).
+  const first = sql`left join lateral (select min(a.occurred_at) as at from activities a
     where a.workspace_id = ${leads.workspaceId} and a.lead_id = ${leads.id} and a.deleted_at is null
-      and a.type in ('call', 'email', 'meeting', 'note', 'sms'))`;
-  const aggs = sql`
-    count(*) filter (where lr.created_in and lr.first_at is not null)::int as responded,
-    count(*) filter (where lr.created_in and lr.first_at is null)::int as waiting,
-    percentile_cont(0.5) within group (order by greatest(0, extract(epoch from (lr.first_at - lr.created_at))::float8 / 3600))
-      filter (where lr.created_in and lr.first_at is not null) as median_hours,
-    count(*) filter (where lr.created_in and lr.status not in ('won', 'lost'))::int as open,
-    count(*) filter (where lr.closed_in and lr.status = 'won')::int as wins,
-    count(*) filter (where lr.closed_in and lr.status = 'lost')::int as losses,
-    coalesce(sum(lr.deal_value) filter (where lr.closed_in and lr.status = 'won'), 0)::numeric(20, 2)::text as won_value`;
-  const teamFilter = scope.teamId ? sql`and tm.team_id = ${scope.teamId}::uuid` : sql``;
-  return rowsOf<LeadStats>(
-    await db.execute(sql`
-      with lr as (
+      and a.type in ('call', 'email', 'meeting', 'note', 'sms')) f on true`;
+  // Hours to that response (0 for an activity logged before the lead was created); null: none yet.
+  const hours = sql`case when f.at is not null then greatest(0, extract(epoch from (f.at - ${leads.createdAt}))::float8) / 3600 end`;
+  const base = and(leadScope(ctx, scope, leads, { created: false }));
+  // The leads created in the range, and (another index range, when there is a date range) the leads
+  // closed in it that were created outside it: two index ranges rather than one scan with an OR.
+  const lr = ranged
+    ? sql`
         select ${leads.ownerId} as owner_id, ${leads.status} as status, ${leads.dealValue} as deal_value,
-          ${leads.createdAt} as created_at, (${createdIn}) as created_in, ${closedIn} as closed_in,
-          case when ${createdIn} then ${firstAt} end as first_at
-        from ${leads}
-        where ${and(leadScope(ctx, scope, leads, { created: false }))} and ((${createdIn}) or ${closedIn})
-      ),
+          true as created_in, ${closedIn} as closed_in, ${hours} as hours
+        from ${leads} ${first} where ${base} and ${createdIn}
+        union all
+        select ${leads.ownerId}, ${leads.status}, ${leads.dealValue}, false, true, null
+        from ${leads} where ${base} and ${closedIn} and not (${createdIn})`
+    : sql`
+        select ${leads.ownerId} as owner_id, ${leads.status} as status, ${leads.dealValue} as deal_value,
+          true as created_in, ${leads.status} in ('won', 'lost') as closed_in, ${hours} as hours
+        from ${leads} ${first} where ${base}`;
+  const teamFilter = scope.teamId ? sql`and tm.team_id = ${scope.teamId}::uuid` : sql``;
+  // Counts and sums once per owner (teams and the total add them up); medians, which do not add up,
+  // over the responded leads of each owner, team and of all.
+  const median = sql`percentile_cont(0.5) within group (order by lr.hours)`;
+  return rowsOf<LeadStats>(
+    await reportQuery(
+      db,
+      sql`
+      with lr as materialized (${lr}),
       tm as (
         select tm.team_id, tm.user_id from team_members tm
         join teams t on t.workspace_id = tm.workspace_id and t.id = tm.team_id and t.deleted_at is null
         where tm.workspace_id = ${ctx.workspaceId}::uuid ${teamFilter}
       )
-      select 'owner' as kind, lr.owner_id::text as key, ${aggs} from lr group by lr.owner_id
+      select 'owner' as kind, lr.owner_id::text as key,
+        count(*) filter (where lr.created_in and lr.hours is not null)::int as responded,
+        count(*) filter (where lr.created_in and lr.hours is null)::int as waiting,
+        ${median} filter (where lr.hours is not null) as median_hours,
+        count(*) filter (where lr.created_in and lr.status not in ('won', 'lost'))::int as open,
+        count(*) filter (where lr.closed_in and lr.status = 'won')::int as wins,
+        count(*) filter (where lr.closed_in and lr.status = 'lost')::int as losses,
+        coalesce(sum(lr.deal_value) filter (where lr.closed_in and lr.status = 'won'), 0)::numeric(20, 2)::text
+          as won_value
+      from lr group by lr.owner_id
       union all
-      select 'team', tm.team_id::text, ${aggs} from lr join tm on tm.user_id = lr.owner_id group by tm.team_id
+      select 'team', tm.team_id::text, 0, 0, ${median}, 0, 0, 0, '0.00'
+      from lr join tm on tm.user_id = lr.owner_id where lr.hours is not null group by tm.team_id
       union all
-      select 'total', null, ${aggs} from lr`),
+      select 'total', null, 0, 0, ${median}, 0, 0, 0, '0.00' from lr where lr.hours is not null`,
+    ),
   );
 }
 
 /** Human activities that occurred in the range, by user and type. */
 async function activityStats(db: Db, ctx: Ctx, scope: ReportScope) {
   const rows = rowsOf<{ user_id: string | null; type: Type; n: number }>(
-    await db.execute(sql`select a.user_id, a.type, count(*)::int as n from activities a
-      where ${activityWhere(ctx, scope, TYPES)} group by a.user_id, a.type`),
+    await reportQuery(
+      db,
+      sql`select a.user_id, a.type, count(*)::int as n from activities a
+      where ${activityWhere(ctx, scope, TYPES)} group by a.user_id, a.type`,
+    ),
   );
   const byUser = new Map<string | null, Record<Type, number>>();
   for (const r of rows) {
@@ -183,7 +220,23 @@ export async function teamReport(db: Db, ctx: Ctx, scope: ReportScope): Promise<
   const byKey = (kind: LeadStats['kind']) =>
     new Map(stats.filter((s) => s.kind === kind).map((s) => [s.key, s]));
   const ownerStats = byKey('owner');
-  const teamStats = byKey('team');
+  // A team's and the total's counts add up their owners'; their medians come from the query.
+  const combined = (owners: (string | null)[], median: LeadStats | undefined): LeadStats => {
+    const rows = owners.map((o) => ownerStats.get(o)).filter((r): r is LeadStats => r !== undefined);
+    const sum = (f: (r: LeadStats) => number) => rows.reduce((a, r) => a + f(r), 0);
+    return {
+      kind: 'team',
+      key: null,
+      responded: sum((r) => r.responded),
+      waiting: sum((r) => r.waiting),
+      median_hours: median?.median_hours ?? null,
+      open: sum((r) => r.open),
+      wins: sum((r) => r.wins),
+      losses: sum((r) => r.losses),
+      won_value: addMoney(rows.map((r) => r.won_value)),
+    };
+  };
+  const teamMedians = byKey('team');
 
   // Owners: every active member (or the filter's owners), and anyone else with figures — removed
   // members and the unassigned leads among them.
@@ -229,7 +282,7 @@ export async function teamReport(db: Db, ctx: Ctx, scope: ReportScope): Promise<
       memberIds,
       ...figures(
         t.name,
-        teamStats.get(t.id),
+        combined(memberIds, teamMedians.get(t.id)),
         sumActs(memberIds.map((m) => acts.get(m))),
         rowDrills(scope, memberIds.length ? memberIds : [NOBODY]),
       ),
@@ -240,7 +293,12 @@ export async function teamReport(db: Db, ctx: Ctx, scope: ReportScope): Promise<
     range: { from: scope.from, to: scope.to },
     owners,
     teams,
-    totals: figures('Total', byKey('total').get(null), sumActs([...acts.values()]), rowDrills(scope, null)),
+    totals: figures(
+      'Total',
+      combined([...ownerStats.keys()], byKey('total').get(null)),
+      sumActs([...acts.values()]),
+      rowDrills(scope, null),
+    ),
   };
 }
 
