@@ -58,5 +58,10 @@ export type { ActivityReport } from '../../core/reports/activity-report.schemas.
 export type { ForecastReport } from '../../core/reports/forecast-report.schemas.js';
 export type { FunnelOut as FunnelReport } from '../../core/reports/funnel-report.schemas.js';
 export type { HealthReport } from '../../core/reports/health-report.schemas.js';
+export type { BuilderOut as BuilderResult } from '../../core/reports/report-builder.schemas.js';
 export type { Drill } from '../../core/reports/report-filters.js';
+export type {
+  DashboardOut as Dashboard,
+  SavedReportOut as SavedReport,
+} from '../../core/reports/saved-reports.schemas.js';
 export type { TeamReport, TeamReportRow } from '../../core/reports/team-report.schemas.js';

@@ -1,45 +1,41 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, api, BASE, type Query, withQuery } from '../../api/client';
 
-/**
- * The reports API as the web app uses it: answer shapes (the server's report schemas, kept to what the
- * screens read), GET/POST/PUT helpers and the TanStack Query hooks of the reports section.
- */
-
 import type {
-  ActivityReport,
+  BuilderResult,
   CampaignRow,
   CampaignsReport,
-  Drill,
+  Dashboard,
   ForecastReport,
-  FunnelReport,
-  HealthReport,
+  SavedReport,
   SourceRow,
   SourcesReport,
-  TeamReport,
   TeamReportRow,
 } from '../../api/types';
 
 export type {
   ActivityReport,
+  BuilderResult,
   Campaign,
+  Dashboard,
   Drill,
   ForecastReport,
   FunnelReport,
   HealthReport,
+  SavedReport,
   TeamReport,
 } from '../../api/types';
 
-export type FunnelStage = FunnelReport['stages'][number];
-export type HealthStage = HealthReport['stages'][number];
+/**
+ * The reports API as the web app uses it: answer types (the server's report schemas, through
+ * web/api/types.ts), the builder's request, GET/POST/PUT helpers and the section's TanStack Query hooks.
+ */
 export type ForecastStage = ForecastReport['months'][number]['byStage'][number];
 /** A row of the sources or the campaigns report. */
 export type AcquisitionRow = SourceRow | CampaignRow;
 /** The sources or the campaigns report (the same figures, by source or by campaign). */
 export type AcquisitionReport = SourcesReport | CampaignsReport;
 export type TeamRow = TeamReportRow;
-export type TeamOwnerRow = TeamReport['owners'][number];
-export type ActivityByUser = ActivityReport['byUser'][number];
 
 export const HUMAN_ACTIVITY_TYPES = ['call', 'email', 'meeting', 'note', 'sms'] as const;
 
@@ -57,64 +53,20 @@ export type BuilderBody = {
   measures: BuilderMeasure[];
   limit?: number;
 };
-export type BuilderResult = {
-  entity: BuilderEntity;
-  /** The group columns, then the measure columns. */
-  columns: { key: string; label: string; kind: 'group' | 'measure'; type: string }[];
-  rows: {
-    keys: (string | boolean | null)[];
-    labels: string[];
-    values: (string | number | null)[];
-    drill: Drill;
-  }[];
-  totals: { values: (string | number | null)[]; drill: Drill };
-  truncated: boolean;
-};
-
-export const REPORT_KINDS = [
-  'funnel',
-  'sources',
-  'campaigns',
-  'team',
-  'activity',
-  'health',
-  'forecast',
-  'builder',
-] as const;
-export type ReportKind = (typeof REPORT_KINDS)[number];
+export type ReportKind = SavedReport['kind'];
 export const CHART_KINDS = ['bar', 'line', 'area', 'pie', 'donut', 'funnel', 'table'] as const;
 export type ChartKind = (typeof CHART_KINDS)[number];
 /** The charts a saved report can keep (the funnel's own funnel chart is drawn on its page only). */
-export const SAVED_CHART_KINDS: ChartKind[] = ['bar', 'line', 'area', 'pie', 'donut', 'table'];
+export const SAVED_CHART_KINDS: SavedReport['chart'][] = ['bar', 'line', 'area', 'pie', 'donut', 'table'];
 
-export type SavedReport = {
-  id: string;
-  name: string;
-  kind: ReportKind;
-  params: Record<string, unknown>;
-  chart: ChartKind;
-  shared: boolean;
-  ownerId: string;
-  ownerName?: string | null;
-  /** Whether the user may change or delete it. */
-  canEdit?: boolean;
-  version: number;
-  createdAt?: string;
-  updatedAt?: string;
-};
-export type DashboardItem = { savedReportId: string; position: number; width: number; report: SavedReport };
-export type Dashboard = { items: DashboardItem[] };
+export type DashboardItem = Dashboard['items'][number];
 
-/** A JSON request with a method the shared client has no shorthand for (PUT), or PATCH/DELETE by version. */
-export async function sendJson<T>(
-  method: 'PUT' | 'PATCH' | 'DELETE',
-  path: string,
-  body?: unknown,
-): Promise<T> {
+/** A JSON PUT (the shared client has no shorthand for it); problem answers throw ApiError. */
+export async function putJson<T>(path: string, body: unknown): Promise<T> {
   const res = await fetch(`${BASE}${path}`, {
-    method,
-    headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
     credentials: 'same-origin',
   });
   const text = await res.text();
@@ -169,7 +121,7 @@ export function useSaveDashboard() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (items: { savedReportId: string; width: number }[]) =>
-      sendJson<Dashboard>('PUT', '/reports/dashboard', { items }),
+      putJson<Dashboard>('/reports/dashboard', { items }),
     onSuccess: (d) => qc.setQueryData(['reports', 'dashboard'], d),
   });
 }
@@ -180,7 +132,7 @@ export async function addToDashboard(savedReportId: string, width = 6): Promise<
   const items = current.items
     .map((i) => ({ savedReportId: i.savedReportId, width: i.width }))
     .filter((i) => i.savedReportId !== savedReportId);
-  return sendJson<Dashboard>('PUT', '/reports/dashboard', { items: [...items, { savedReportId, width }] });
+  return putJson<Dashboard>('/reports/dashboard', { items: [...items, { savedReportId, width }] });
 }
 
 /** The file name the server gave (Content-Disposition), else a fallback. */
