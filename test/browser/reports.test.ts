@@ -123,7 +123,9 @@ describe.skipIf(skipBrowser).each(DB_KINDS)(
       await page.getByRole('tab', { name: 'Funnel' }).click();
       await page.waitForURL('**/reports/funnel');
       await visible(reached('Contacted'));
-      await expect.poll(() => textOf('Contacted')).toBe(String(figure(all, 'Contacted')));
+      await expect
+        .poll(() => textOf('Contacted'), { timeout: 10_000 })
+        .toBe(String(figure(all, 'Contacted')));
       for (const s of all.stages) expect(await textOf(s.name)).toBe(s.reached.toLocaleString('en-US'));
       await visible(page.getByTestId('report-chart').locator('svg.recharts-surface'));
 
@@ -156,7 +158,7 @@ describe.skipIf(skipBrowser).each(DB_KINDS)(
       const recentOnly = await funnel(pickedRange);
       expect(figure(recentOnly, 'Contacted')).toBe(3);
       expect(figure(recentOnly, 'Won')).toBe(1);
-      await expect.poll(() => textOf('Contacted')).toBe('3');
+      await expect.poll(() => textOf('Contacted'), { timeout: 10_000 }).toBe('3');
       for (const s of recentOnly.stages) expect(await textOf(s.name)).toBe(String(s.reached));
       await page.screenshot({ path: '/tmp/leadbase-reports-funnel.png', fullPage: true });
 
@@ -169,9 +171,11 @@ describe.skipIf(skipBrowser).each(DB_KINDS)(
       const listed = await api('get', `/api/v1/leads?${new URLSearchParams(drill.query)}&limit=200`);
       expect(listed.data.length).toBe(3);
       await visible(page.getByRole('link', { name: /Rita Recent/ }));
-      await expect.poll(() => page.getByRole('link', { name: /Recent/ }).count()).toBe(3);
+      await expect
+        .poll(() => page.getByRole('link', { name: /Recent/ }).count(), { timeout: 10_000 })
+        .toBe(3);
       expect(await page.getByRole('link', { name: /Older/ }).count()).toBe(0);
-      await expect.poll(() => page.getByTestId('list-count').innerText()).toContain('3');
+      await expect.poll(() => page.getByTestId('list-count').innerText(), { timeout: 10_000 }).toContain('3');
     });
 
     it('exports the funnel as CSV with the same filters: one row per stage with its reached figure', async () => {
@@ -231,7 +235,7 @@ describe.skipIf(skipBrowser).each(DB_KINDS)(
       await card.getByRole('link', { name: 'Recent funnel' }).click();
       await page.waitForURL(/\/reports\/funnel\?/);
       expect(new URL(page.url()).searchParams.get('from')).toBe(pickedRange.from);
-      await expect.poll(() => textOf('Contacted')).toBe('3');
+      await expect.poll(() => textOf('Contacted'), { timeout: 10_000 }).toBe('3');
     });
 
     it('campaign costs entered on the campaigns page give the sources report its cost per lead', async () => {
@@ -265,7 +269,7 @@ describe.skipIf(skipBrowser).each(DB_KINDS)(
       await page.goto(`/reports/sources?from=${pickedRange.from}&to=${pickedRange.to}`);
       const line = page.getByTestId('source-row').filter({ hasText: 'Referral' });
       await visible(line);
-      await expect.poll(() => line.innerText()).toContain('$300.00');
+      await expect.poll(() => line.innerText(), { timeout: 10_000 }).toContain('$300.00');
       expect(await line.innerText()).toContain('$100.00');
     });
 
@@ -276,6 +280,80 @@ describe.skipIf(skipBrowser).each(DB_KINDS)(
       const text = await alert.innerText();
       expect(text).toContain('Validation failed');
       expect(text).toMatch(/to: is before from/);
+    });
+
+    it('arranges the dashboard: add a saved report, move it first, make it full width, remove the other', async () => {
+      const sources = await api('post', '/api/v1/reports/saved', {
+        name: 'Sources this quarter',
+        kind: 'sources',
+        params: { from: pickedRange.from, to: pickedRange.to },
+        chart: 'donut',
+      });
+      const before = (await api('get', '/api/v1/reports/dashboard')).items as { savedReportId: string }[];
+      expect(before.map((i) => i.savedReportId)).not.toContain(sources.id);
+      await page.goto('/reports');
+      await visible(page.getByTestId('dashboard-card'));
+      const cards = page.getByTestId('dashboard-card');
+      const names = () => cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-report-name')));
+      const dashboardPut = () =>
+        page.waitForResponse(
+          (r) => r.url().endsWith('/api/v1/reports/dashboard') && r.request().method() === 'PUT',
+        );
+
+      let put = dashboardPut();
+      await page.locator('input[aria-label="Add a saved report"]').click();
+      await page.getByRole('option', { name: 'Sources this quarter' }).click();
+      await put;
+      await expect.poll(names, { timeout: 10_000 }).toEqual(['Recent funnel', 'Sources this quarter']);
+      const sourcesCard = cards.filter({ hasText: 'Sources this quarter' });
+      await visible(sourcesCard.locator('svg.recharts-surface'));
+
+      put = dashboardPut();
+      await page.getByRole('button', { name: 'Card menu: Sources this quarter' }).click();
+      await page.getByRole('menuitem', { name: 'Move earlier' }).click();
+      await put;
+      await expect.poll(names, { timeout: 10_000 }).toEqual(['Sources this quarter', 'Recent funnel']);
+
+      put = dashboardPut();
+      await page.getByRole('button', { name: 'Card menu: Sources this quarter' }).click();
+      await page.getByRole('menuitem', { name: 'Full width' }).click();
+      await put;
+      let dash = (await api('get', '/api/v1/reports/dashboard')).items as {
+        savedReportId: string;
+        width: number;
+      }[];
+      expect(dash.map((i) => [i.savedReportId, i.width])).toEqual([
+        [sources.id, 12],
+        [before[0]!.savedReportId, 6],
+      ]);
+
+      put = dashboardPut();
+      await page.getByRole('button', { name: 'Card menu: Recent funnel' }).click();
+      await page.getByRole('menuitem', { name: 'Remove from dashboard' }).click();
+      await put;
+      await expect.poll(names, { timeout: 10_000 }).toEqual(['Sources this quarter']);
+      dash = (await api('get', '/api/v1/reports/dashboard')).items;
+      expect(dash.map((i) => i.savedReportId)).toEqual([sources.id]);
+      // Removed from the dashboard, still saved.
+      await visible(page.getByTestId('saved-reports-table').getByRole('link', { name: 'Recent funnel' }));
+    });
+
+    it('runs a builder report whose counts open their records: leads by source', async () => {
+      const def = { entity: 'leads', groupBy: [{ field: 'source' }], measures: [{ op: 'count' }] };
+      await page.goto('/reports/builder?range=all');
+      await page.getByRole('button', { name: 'Run' }).click();
+      const table = page.getByTestId('builder-table');
+      await visible(table);
+      const run = await api('post', '/api/v1/reports/run', def);
+      const referral = run.rows.find((r: { keys: unknown[] }) => r.keys[0] === 'referral');
+      expect(referral.values[0]).toBe(7);
+      const row = table.getByRole('row', { name: /referral/ });
+      await expect.poll(() => row.getByRole('link').first().innerText(), { timeout: 10_000 }).toBe('7');
+      await row.getByRole('link').first().click();
+      await page.waitForURL(/\/leads\?/);
+      await expect.poll(() => page.getByTestId('list-count').innerText(), { timeout: 10_000 }).toContain('7');
+      const count = await api('get', `/api/v1/leads/count?${new URLSearchParams(referral.drill.query)}`);
+      expect(count.count).toBe(7);
     });
   },
 );
