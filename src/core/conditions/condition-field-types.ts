@@ -1,4 +1,4 @@
-import { type Column, type SQL, sql } from 'drizzle-orm';
+import { type Column, type SQL, sql, type Table } from 'drizzle-orm';
 import type { customFieldDefinitions } from '../db/schema/index.js';
 
 /** The types shared by the field registry, the evaluator and the SQL compiler. */
@@ -56,7 +56,17 @@ export type FieldDef = {
   sql(root: RootTable, env: FieldEnv): SQL;
   /** A custom field of the root entity: equality can use the GIN index on `custom` (`@>`). */
   container?: { column: (root: RootTable) => SQL; key: string };
+  /**
+   * A field of the record a key of the root names (`lead.source` by `leadId`): `sql` reaches it by a
+   * correlated subquery; a set-based query over many rows (a report) may instead left-join `table` on
+   * its (workspace_id, id) = the root's (workspace_id, `fk`) and read `inner` over the joined table —
+   * the same value, since the key selects at most one row.
+   */
+  related?: { prefix: string; table: RelatedTable; fk: string; inner: FieldDef };
 };
+
+/** A related table (contacts, accounts, leads). */
+export type RelatedTable = Table & { workspaceId: Column; id: Column };
 
 export type CustomFieldDef = Pick<
   typeof customFieldDefinitions.$inferSelect,

@@ -28,6 +28,7 @@ import {
   type FieldDef,
   type FieldType,
   jsonText,
+  type RelatedTable,
   type RootTable,
   strOrNull,
 } from './condition-field-types.js';
@@ -273,6 +274,8 @@ type Relation = {
   /** A scalar subquery selecting `expr` (over the related table's alias) for the root row. */
   wrap: (root: RootTable, expr: (t: RootTable) => SQL) => SQL;
   target: RootTable;
+  /** When the related record is the one a key of the root names: the table and the key (for joins). */
+  byKey?: { table: RelatedTable; fk: string };
 };
 
 const C = alias(contacts, 'cond_c') as unknown as RootTable;
@@ -285,6 +288,7 @@ const contactOf = (fk: string): Relation => ({
   prefix: 'contact',
   get: (r) => r.contact,
   target: C,
+  byKey: { table: contacts, fk },
   wrap: (root, expr) =>
     sql`(select ${expr(C)} from ${contacts} "cond_c" where ${C.workspaceId} = ${root.workspaceId} and ${C.id} = ${root[fk]})`,
 });
@@ -302,6 +306,7 @@ const accountOf = (fk: string): Relation => ({
   prefix: 'account',
   get: (r) => r.account,
   target: A,
+  byKey: { table: accounts, fk },
   wrap: (root, expr) =>
     sql`(select ${expr(A)} from ${accounts} "cond_a" where ${A.workspaceId} = ${root.workspaceId} and ${A.id} = ${root[fk]})`,
 });
@@ -311,6 +316,7 @@ const leadOf = (fk: string): Relation => ({
   prefix: 'lead',
   get: (r) => r.lead,
   target: L,
+  byKey: { table: leads, fk },
   wrap: (root, expr) =>
     sql`(select ${expr(L)} from ${leads} "cond_l" where ${L.workspaceId} = ${root.workspaceId} and ${L.id} = ${root[fk]})`,
 });
@@ -346,6 +352,7 @@ function through(rel: Relation, f: FieldDef): FieldDef {
       return related && typeof related === 'object' ? f.get(related as ConditionRecord, env) : null;
     },
     sql: (root, env) => rel.wrap(root, (t) => f.sql(t, env)),
+    related: rel.byKey && { prefix: rel.prefix, ...rel.byKey, inner: f },
   };
 }
 

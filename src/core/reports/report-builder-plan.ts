@@ -1,5 +1,13 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
-import type { ConditionFields, ConditionTarget, FieldDef } from '../conditions/condition-fields.js';
+import type {
+  ConditionFields,
+  ConditionTarget,
+  FieldDef,
+  RelatedTable,
+  RootTable,
+} from '../conditions/condition-fields.js';
 import { toDecimal } from '../conditions/condition-values.js';
 import type { FieldError } from '../shared/errors.js';
 import {
@@ -305,3 +313,51 @@ export const measureColumn = (m: Measure): BuilderColumn => ({
   kind: 'measure',
   type: m.type,
 });
+
+// ---- related fields by joins ----
+
+export type JoinedFields = {
+  /** The entity's condition fields, related ones (`lead.source`) read over joined tables. */
+  fields: ConditionFields;
+  /** The LEFT JOINs the fields resolved so far need, over the root table (call it after resolving). */
+  joins(root: RootTable): SQL[];
+};
+
+/**
+ * A report reads many rows: a field of a related record reached by a key (`lead.*` of an activity by
+ * its `leadId`, `contact.*` of a lead) is read over a LEFT JOIN of that record's table instead of a
+ * correlated subquery per row — the same value (the key selects at most one row), so grouping,
+ * filtering and drills agree. Relations that are not one key (a lead's account) stay subqueries.
+ */
+export function joinedFields(base: ConditionFields): JoinedFields {
+  const used = new Map<string, { table: RelatedTable; fk: string; name: string; alias: RootTable }>();
+  const aliasOf = (r: NonNullable<FieldDef['related']>): RootTable => {
+    const key = `${r.prefix}:${r.fk}`;
+    let u = used.get(key);
+    if (!u) {
+      const name = `rb_${r.prefix}`;
+      u = { table: r.table, fk: r.fk, name, alias: alias(r.table as never, name) as unknown as RootTable };
+      used.set(key, u);
+    }
+    return u.alias;
+  };
+  return {
+    fields: {
+      entity: base.entity,
+      fields: base.fields,
+      resolve(name) {
+        const f = base.resolve(name);
+        if (typeof f === 'string' || !f.related) return f;
+        // The join is registered when the field is resolved, before any SQL is built.
+        const a = aliasOf(f.related);
+        const inner = f.related.inner;
+        return { ...f, sql: (_root, env) => inner.sql(a, env) };
+      },
+    },
+    joins: (root) =>
+      [...used.values()].map(
+        (u) =>
+          sql`left join ${u.table} ${sql.raw(`"${u.name}"`)} on ${u.alias.workspaceId} = ${root.workspaceId} and ${u.alias.id} = ${root[u.fk]}`,
+      ),
+  };
+}

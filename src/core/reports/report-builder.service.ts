@@ -14,6 +14,8 @@ import {
   type Dim,
   dimColumn,
   ENTITIES,
+  type JoinedFields,
+  joinedFields,
   type Measure,
   measureColumn,
   planDims,
@@ -101,7 +103,7 @@ function defaultSort(dims: Dim[]): string {
   return dims[0]!.bucket || dims[0]!.width ? 'keys' : '-values.0';
 }
 
-function orderSql(dims: Dim[], sort: string): SQL {
+function orderSql(dims: Dim[], sort: string, totalsFirst: boolean): SQL {
   const desc = sort.startsWith('-');
   const keyOrder = (dir: 'asc' | 'desc') =>
     dims.map((d, i) =>
@@ -109,7 +111,7 @@ function orderSql(dims: Dim[], sort: string): SQL {
         ? sql`${col('g', i)} collate "C" ${sql.raw(dir)} nulls last`
         : sql`${col('g', i)} ${sql.raw(dir)} nulls last`,
     );
-  const parts: SQL[] = [sql`gt desc`];
+  const parts: SQL[] = totalsFirst ? [sql`gt desc`] : [];
   if (sort.replace(/^-/, '') === 'keys') parts.push(...keyOrder(desc ? 'desc' : 'asc'));
   else {
     const n = Number(sort.replace(/^-?values\./, ''));
@@ -118,31 +120,59 @@ function orderSql(dims: Dim[], sort: string): SQL {
   return sql.join(parts, sql`, `);
 }
 
-/** One statement: the groups (at most limit + 1, to tell truncation) and the totals row first. */
+/** A measure over all the groups' records, computed from the groups (window over the aggregates). */
+function totalOverGroups(m: Measure, j: number): SQL {
+  const v = sql.raw(`v${j}`);
+  switch (m.op) {
+    case 'count':
+      return sql`sum(count(*)) over ()`;
+    case 'sum':
+      return sql`sum(sum(${v})) over ()`;
+    case 'min':
+      return sql`min(min(${v})) over ()`;
+    case 'max':
+      return sql`max(max(${v})) over ()`;
+    case 'avg':
+      return sql`(sum(sum(${v})) over () / nullif(sum(count(${v})) over (), 0))::float8`;
+    case 'median':
+      throw new Error('unreachable: a median total needs the records, not the groups');
+  }
+}
+
+/**
+ * One statement: the groups (at most limit + 1, to tell truncation) and the totals over every group.
+ * Without a median, a plain GROUP BY (hash aggregation, the scan and the field expressions in parallel
+ * workers) with the totals computed from the groups by window functions before the limit; a median's
+ * total needs the records themselves, so then GROUPING SETS add a totals row (sorted first).
+ */
 function reportSql(
   ctx: Ctx,
-  target: keyof typeof tableOf,
+  root: RootTable,
+  joins: SQL[],
   where: SQL[],
   dims: Dim[],
   measures: Measure[],
   sort: string,
   limit: number,
   env: ReturnType<typeof nowEnv>,
-): SQL {
-  const root = tableOf[target];
+): { query: SQL; totalsRow: boolean } {
   const inner: SQL[] = dims.map((d, i) => sql`${dimSql(d, root, env)} as ${col('g', i)}`);
   measures.forEach((m, j) => {
     if (m.field) inner.push(sql`${m.field.sql(root, env)} as ${col('v', j)}`);
   });
   if (inner.length === 0) inner.push(sql`1 as one`);
-  const base = sql`select ${sql.join(inner, sql`, `)} from ${root as unknown as SQL} where ${sql.join(
+  const from = sql.join([sql`${root as unknown as SQL}`, ...joins], sql` `);
+  const base = sql`select ${sql.join(inner, sql`, `)} from ${from} where ${sql.join(
     [sql`${root.workspaceId} = ${ctx.workspaceId}`, sql`${root.deletedAt} is null`, ...where],
     sql` and `,
   )}`;
   const aggs = measures.map((m, j) => sql`${aggSql(m, sql.raw(`v${j}`))} as ${col('m', j)}`);
   const texts = measures.map((_, j) => sql`${col('m', j)}::text as ${col('t', j)}`);
   if (dims.length === 0)
-    return sql`select ${sql.join(texts, sql`, `)}, 1 as gt from (select ${sql.join(aggs, sql`, `)} from (${base}) b) a`;
+    return {
+      query: sql`select ${sql.join(texts, sql`, `)}, 1 as gt from (select ${sql.join(aggs, sql`, `)} from (${base}) b) a`,
+      totalsRow: true,
+    };
   const gs = sql.join(
     dims.map((_, i) => col('g', i)),
     sql`, `,
@@ -156,10 +186,23 @@ function reportSql(
     if (d.kind === 'boolean') return sql`${g} as ${col('k', i)}`;
     return sql`${g}::text as ${col('k', i)}`;
   });
-  return sql`select ${sql.join([...keys, ...texts], sql`, `)}, gt from (
+  if (measures.some((m) => m.op === 'median'))
+    return {
+      query: sql`select ${sql.join([...keys, ...texts], sql`, `)}, gt from (
     select ${gs}, ${sql.join(aggs, sql`, `)}, grouping(${gs}) as gt
     from (${base}) b group by grouping sets ((${gs}), ())
-  ) a order by ${orderSql(dims, sort)} limit ${limit + 2}`;
+  ) a order by ${orderSql(dims, sort, true)} limit ${limit + 2}`,
+      totalsRow: true,
+    };
+  const totals = measures.map((m, j) => sql`${totalOverGroups(m, j)} as ${col('u', j)}`);
+  const totalTexts = measures.map((_, j) => sql`${col('u', j)}::text as ${col('w', j)}`);
+  return {
+    query: sql`select ${sql.join([...keys, ...texts, ...totalTexts], sql`, `)}, 0 as gt from (
+    select ${gs}, ${sql.join([...aggs, ...totals], sql`, `)}
+    from (${base}) b group by ${gs}
+  ) a order by ${orderSql(dims, sort, false)} limit ${limit + 1}`,
+    totalsRow: false,
+  };
 }
 
 const measureValue = (m: Measure, t: unknown): number | string | null => {
@@ -183,6 +226,7 @@ function isTimeout(e: unknown): boolean {
 export type BuilderPlan = {
   def: (typeof ENTITIES)[keyof typeof ENTITIES];
   fields: ReturnType<typeof conditionFields>;
+  joins: JoinedFields['joins'];
   labels: ReturnType<typeof labelSource>;
   userBound: BoundCondition | null;
   dims: Dim[];
@@ -204,7 +248,8 @@ export async function planBuilderReport(
 ): Promise<BuilderPlan> {
   const def = ENTITIES[input.entity];
   const defs = await loadCustomDefsWithLabels(db, ctx);
-  const fields = conditionFields(def.target, defs);
+  const joined = joinedFields(conditionFields(def.target, defs));
+  const fields = joined.fields;
   const labels = labelSource(defs);
   const errors: FieldError[] = [];
 
@@ -239,7 +284,7 @@ export async function planBuilderReport(
     const named = errors.map((e) => ({ ...e, field: `${prefix}${e.field}` }));
     throw new AppError('validation_failed', named.map((e) => `${e.field}: ${e.reason}`).join('; '), named);
   }
-  return { def, fields, labels, userBound, dims, measures, sort, parts };
+  return { def, fields, joins: joined.joins, labels, userBound, dims, measures, sort, parts };
 }
 
 /** Checks the definition (one 422 listing every problem) and runs the report. */
@@ -249,7 +294,7 @@ export async function runBuilderReport(
   input: BuilderInput,
   opts: RunOptions = {},
 ): Promise<BuilderOut> {
-  const { def, fields, labels, userBound, dims, measures, sort, parts } = await planBuilderReport(
+  const { def, fields, joins, labels, userBound, dims, measures, sort, parts } = await planBuilderReport(
     db,
     ctx,
     input,
@@ -260,14 +305,21 @@ export async function runBuilderReport(
   if (parts.leaves.length)
     where.push(compileCondition(bindCondition(fields, { all: parts.leaves }, { path: 'filters' }), { now }));
   if (userBound) where.push(compileCondition(userBound, { now }));
-  const query = reportSql(ctx, def.target, where, dims, measures, sort, input.limit, env);
+  const root = tableOf[def.target];
+  const query = reportSql(ctx, root, joins(root), where, dims, measures, sort, input.limit, env);
 
   const timeout = Math.max(1, Math.round(opts.statementTimeoutMs ?? 15_000));
   let rows: Row[];
   try {
     rows = await db.transaction(async (tx) => {
       await tx.execute(sql.raw(`set local statement_timeout = ${timeout}`));
-      return ((await tx.execute(query)) as unknown as { rows: Row[] }).rows;
+      // Memory for the hash of the groups, and parallel workers for the scan and the field expressions
+      // (the planner cannot estimate how few groups an expression has, and would otherwise keep a
+      // million-row scan in one process).
+      await tx.execute(sql`set local work_mem = '64MB'`);
+      await tx.execute(sql`set local parallel_setup_cost = 100`);
+      await tx.execute(sql`set local parallel_tuple_cost = 0.01`);
+      return ((await tx.execute(query.query)) as unknown as { rows: Row[] }).rows;
     });
   } catch (e) {
     if (!isTimeout(e)) throw e;
@@ -275,8 +327,13 @@ export async function runBuilderReport(
     throw new AppError('validation_failed', `Report too slow: ${reason}`, [{ field: '(body)', reason }]);
   }
 
-  const totalRow = rows.find((r) => Number(r.gt) !== 0);
   const detail = rows.filter((r) => Number(r.gt) === 0);
+  // The totals: their own row (grouping sets), or on every group row (`w<j>`); no groups, no records.
+  const totalRow: Row | undefined = query.totalsRow
+    ? rows.find((r) => Number(r.gt) !== 0)
+    : detail[0]
+      ? Object.fromEntries(measures.map((_, j) => [`t${j}`, detail[0]![`w${j}`] ?? null]))
+      : Object.fromEntries(measures.map((m, j) => [`t${j}`, m.op === 'count' ? '0' : null]));
   const truncated = detail.length > input.limit;
   const shown = detail.slice(0, input.limit);
 

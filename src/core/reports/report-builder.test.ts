@@ -318,6 +318,18 @@ describe.each(DB_KINDS)('report builder on %s', (kind) => {
       ]);
     }
     expect(r.columns[1].label).toBe('User');
+    // Totals over every group: the count and sum add up; the average is over the records, not the groups.
+    const n = expected.reduce((a, e) => a + e.n, 0);
+    const mins = expected.reduce((a, e) => a + (e.mins ?? 0), 0);
+    const withMinutes = await q<{ avg: number | null }>(sql`select avg(duration_minutes)::float8 as avg
+      from activities a left join leads l on l.workspace_id = a.workspace_id and l.id = a.lead_id
+      where a.workspace_id = ${ws} and a.deleted_at is null
+        and a.occurred_at >= ${`${range!.from}T00:00:00Z`}::timestamptz and a.occurred_at < (${range!.to}::date + 1)::timestamptz
+        and (l.status in ('contacted', 'qualified') or (a.outcome is not null and a.outcome <> ''))`);
+    expect(r.totals.values[0]).toBe(n);
+    expect(r.totals.values[1]).toBe(mins);
+    if (withMinutes[0]!.avg === null) expect(r.totals.values[2]).toBeNull();
+    else expect(r.totals.values[2]).toBeCloseTo(withMinutes[0]!.avg, 9);
   });
 
   it('tasks by status through the lead’s pipeline and source; deals by stage with the median amount', async () => {
@@ -386,6 +398,9 @@ describe.each(DB_KINDS)('report builder on %s', (kind) => {
       from leads where workspace_id = ${ws} and deleted_at is null and status in ('qualified', 'proposal', 'contacted')
         and ${budget} >= 2000 group by 1`);
     expect(byKeys(r.rows)).toEqual(Object.fromEntries(e.map((x) => [String(x.o), [x.n, x.min]])));
+    const [lowest] = await q<{ min: string }>(sql`select min(${budget})::text as min from leads
+      where workspace_id = ${ws} and deleted_at is null and status in ('qualified', 'proposal', 'contacted') and ${budget} >= 2000`);
+    expect(r.totals.values).toEqual([e.reduce((s, x) => s + x.n, 0), lowest!.min]);
 
     const flat = await ok({ entity: 'leads', conditions: cond });
     expect(flat.rows).toEqual([
