@@ -87,8 +87,7 @@ export const ENTITIES: Record<BuilderEntity, EntityDef> = {
     owner: 'assigneeId',
     pipeline: 'lead.pipelineId',
     source: 'lead.source',
-    // The tasks list takes assignee ids (or `me`) but not `none`.
-    params: { range: true, owner: true, ownerNone: false, pipeline: false, source: false },
+    params: { range: true, owner: true, ownerNone: true, pipeline: false, source: false },
   },
 };
 
