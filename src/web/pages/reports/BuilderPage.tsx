@@ -1,6 +1,6 @@
 import { ActionIcon, Autocomplete, Button, Group, Paper, Select, Stack, Table, Text } from '@mantine/core';
 import { IconPlayerPlay, IconPlus, IconTrash } from '@tabler/icons-react';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { CustomFieldEntity } from '../../../core/custom-fields/custom-fields.schemas.js';
 import {
@@ -145,6 +145,13 @@ export function BuilderPage() {
   const [condText, setCondText] = useState(() =>
     ran?.conditions ? JSON.stringify(ran.conditions, null, 2) : '',
   );
+  // Another definition in the URL (a saved builder report opened, back/forward): edit that one.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the URL's definition changes
+  useEffect(() => {
+    if (!ran) return;
+    setDraft(ran);
+    setCondText(ran.conditions ? JSON.stringify(ran.conditions, null, 2) : '');
+  }, [defText]);
   const condError = conditionJsonError(condText, { notObject: 'A condition is a JSON object' });
   const body = useMemo(() => (ran ? builderBody(ran, state.filters) : null), [ran, state.filters]);
   const result = useBuilderRun(body);

@@ -25,6 +25,7 @@ import { ConfirmDeleteModal, RowActions, useConfirmedDelete } from '../../compon
 import { LEAD_SOURCES } from '../../lib/constants';
 import { formatDate } from '../../lib/format';
 import { showApiError } from '../../lib/forms';
+import { canManage } from '../settings/AssignmentRulesPage';
 import type { Campaign } from './report-api';
 import { money } from './report-format';
 
@@ -205,7 +206,8 @@ function CampaignModal({
 
 /** The campaigns and their spend per period: what cost per lead and per won lead are computed from. */
 export function CampaignsPanel() {
-  const { canWrite } = usePermissions();
+  // Managers and above change campaigns (the API's rule); others read them.
+  const canWrite = canManage(usePermissions().role);
   const { currency } = useWorkspace();
   const qc = useQueryClient();
   const campaigns = useCampaigns();

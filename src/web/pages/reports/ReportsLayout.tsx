@@ -20,19 +20,23 @@ export function ReportsLayout() {
   const current =
     [...REPORT_TABS].reverse().find((t) => pathname === t.to || pathname.startsWith(`${t.to}/`))?.to ??
     '/reports';
-  // The shared filters follow the user from one report to the next (same query string).
-  const keep = new URLSearchParams(search);
-  for (const k of [...keep.keys()])
-    if (!['range', 'from', 'to', 'pipelineId', 'ownerId', 'teamId', 'source'].includes(k)) keep.delete(k);
-  const carried = keep.toString();
+  // The shared filters follow the user from one report to the next (same query string); the forecast
+  // looks ahead, so a date range is not carried to or from it.
+  const carry = (to: string) => {
+    const keep = new URLSearchParams(search);
+    const dates = to !== '/reports/forecast' && current !== '/reports/forecast';
+    for (const k of [...keep.keys()])
+      if (
+        !['pipelineId', 'ownerId', 'teamId', 'source', ...(dates ? ['range', 'from', 'to'] : [])].includes(k)
+      )
+        keep.delete(k);
+    const q = keep.toString();
+    return to === '/reports' || !q ? to : `${to}?${q}`;
+  };
   return (
     <Stack gap="md">
       <ScrollArea type="never">
-        <Tabs
-          value={current}
-          onChange={(v) => v && navigate(v === '/reports' || !carried ? v : `${v}?${carried}`)}
-          variant="outline"
-        >
+        <Tabs value={current} onChange={(v) => v && navigate(carry(v))} variant="outline">
           <Tabs.List style={{ flexWrap: 'nowrap' }}>
             {REPORT_TABS.map((t) => (
               <Tabs.Tab key={t.to} value={t.to}>
