@@ -28,7 +28,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../../api/client';
-import { usePermissions, useWorkspace } from '../../auth/session';
+import { useWorkspace } from '../../auth/session';
 import { PageHeader } from '../../components/ListPage';
 import { Person } from '../../components/people';
 import { formatDate } from '../../lib/format';
@@ -182,7 +182,6 @@ function DashboardCard({
 function SavedReportsTable({ onDashboard, add }: { onDashboard: Set<string>; add: (id: string) => void }) {
   const saved = useSavedReports();
   const qc = useQueryClient();
-  const { canWrite } = usePermissions();
   const [busy, setBusy] = useState<string | null>(null);
   const remove = async (r: SavedReport) => {
     setBusy(r.id);
@@ -247,7 +246,7 @@ function SavedReportsTable({ onDashboard, add }: { onDashboard: Set<string>; add
                         Add to dashboard
                       </Button>
                     )}
-                    {(r.canEdit ?? canWrite) && (
+                    {r.canEdit && (
                       <ActionIcon
                         variant="subtle"
                         color="red"

@@ -22,7 +22,6 @@ import {
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { ApiError } from '../../api/client';
-import { usePermissions } from '../../auth/session';
 import { PageHeader } from '../../components/ListPage';
 import { CHART_LABELS } from './ReportChart';
 import { type FilterBarOptions, ReportFilterBar } from './ReportFilterBar';
@@ -115,7 +114,6 @@ export type ReportFrameProps<T> = {
  */
 export function ReportFrame<T>(p: ReportFrameProps<T>) {
   const [saving, save] = useDisclosure(false);
-  const { canWrite } = usePermissions();
   const urlChart = p.state.get('chart') as ChartKind | null;
   const chartKind = urlChart && p.chartKinds.includes(urlChart) ? urlChart : p.defaultChart;
   const { data, error, isPending, isFetching } = p.result;
@@ -136,12 +134,7 @@ export function ReportFrame<T>(p: ReportFrameProps<T>) {
           <>
             {p.actions}
             {exportFn && <ExportMenu onExport={exportFn} />}
-            <Button
-              leftSection={<IconDeviceFloppy size={16} />}
-              onClick={save.open}
-              disabled={!canWrite}
-              title={canWrite ? undefined : 'Viewers cannot save reports'}
-            >
+            <Button leftSection={<IconDeviceFloppy size={16} />} onClick={save.open}>
               Save report
             </Button>
           </>
