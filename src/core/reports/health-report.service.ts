@@ -2,12 +2,13 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { leads } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
+import { sumDecimal } from '../shared/decimal.js';
 import { AppError } from '../shared/errors.js';
 import { reportQuery } from './activity-report.service.js';
 import type { HealthReport } from './health-report.schemas.js';
 import type { ReportTable } from './report-file.js';
 import { type Drill, inRange, leadDrill, leadScope, type ReportScope } from './report-filters.js';
-import { addMoney, OPEN_STATUSES } from './team-report.service.js';
+import { OPEN_STATUSES } from './team-report.service.js';
 
 /**
  * Pipeline health (SPEC 7, issue 6 item 4): a snapshot of the open leads of one pipeline now — per open
@@ -187,8 +188,8 @@ export async function healthReport(
     stages,
     totals: {
       open,
-      value: addMoney(stageRows.map((s) => s.value)),
-      weightedValue: addMoney(stageRows.map((s) => s.weighted)),
+      value: sumDecimal(stageRows.map((s) => s.value)),
+      weightedValue: sumDecimal(stageRows.map((s) => s.weighted)),
       avgDaysInStage: open ? round2(ageSecs / open / 86_400) : null,
       aging: {
         d0_7: sum((s) => s.d0_7),

@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { leads } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
+import { sumDecimal } from '../shared/decimal.js';
 import { activityDrill, activityWhere, memberNames, reportQuery } from './activity-report.service.js';
 import type { ReportTable } from './report-file.js';
 import {
@@ -27,20 +28,6 @@ const TYPES = ['call', 'email', 'meeting', 'note', 'sms'] as const;
 type Type = (typeof TYPES)[number];
 /** Lead statuses of open stages (every stage that is neither won nor lost maps to one of these). */
 export const OPEN_STATUSES = ['new', 'contacted', 'qualified', 'proposal'] as const;
-
-/** Exact sums of decimal strings with at most two decimals (money as PostgreSQL gives it). */
-export function addMoney(xs: string[]): string {
-  let cents = 0n;
-  for (const x of xs) {
-    const neg = x.startsWith('-');
-    const [i, f = ''] = (neg ? x.slice(1) : x).split('.');
-    const c = BigInt(i || '0') * 100n + BigInt(`${f}00`.slice(0, 2));
-    cents += neg ? -c : c;
-  }
-  const neg = cents < 0n;
-  const abs = neg ? -cents : cents;
-  return `${neg ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
-}
 
 type LeadStats = {
   kind: 'owner' | 'team' | 'total';
@@ -233,7 +220,7 @@ export async function teamReport(db: Db, ctx: Ctx, scope: ReportScope): Promise<
       open: sum((r) => r.open),
       wins: sum((r) => r.wins),
       losses: sum((r) => r.losses),
-      won_value: addMoney(rows.map((r) => r.won_value)),
+      won_value: sumDecimal(rows.map((r) => r.won_value)),
     };
   };
   const teamMedians = byKey('team');
