@@ -62,6 +62,34 @@ describe.each(DB_KINDS)('demo data on %s', (kind) => {
     expect(shared!.n).toBeGreaterThan(0);
   });
 
+  it('gives every lead a whole stage journey: stays in pipeline order, one move each, ending in its stage', async () => {
+    const ws = demo.workspaceId;
+    // Each stay starts where the previous one ended, in a later open stage (or the won/lost one last),
+    // the last stay is open and in the lead's current stage, and each move has its stage_change activity.
+    const [bad] = await q<{ gaps: number; order: number; last: number; moves: number }>(sql`
+      with h as (
+        select h.lead_id, h.stage_id, h.entered_at, h.left_at, s.position, s.type,
+          lag(h.left_at) over w as prev_left, lag(s.position) over w as prev_pos,
+          row_number() over (partition by h.lead_id order by h.entered_at desc) as from_end
+        from lead_stage_history h join stages s on s.workspace_id = h.workspace_id and s.id = h.stage_id
+        where h.workspace_id = ${ws} window w as (partition by h.lead_id order by h.entered_at))
+      select
+        count(*) filter (where prev_left is not null and prev_left <> entered_at)::int as gaps,
+        count(*) filter (where prev_pos is not null and prev_pos >= position)::int as "order",
+        (select count(*)::int from leads l left join h on h.lead_id = l.id and h.from_end = 1
+          where l.workspace_id = ${ws} and (h.stage_id is distinct from l.stage_id or h.left_at is not null
+            or h.entered_at <> l.stage_entered_at)) as last,
+        (select abs((select count(*) from h) - (select count(*) from leads where workspace_id = ${ws})
+          - (select count(*) from activities where workspace_id = ${ws} and type = 'stage_change'))::int) as moves
+      from h`);
+    expect(bad).toEqual({ gaps: 0, order: 0, last: 0, moves: 0 });
+    // Leads past Contacted went through it: median days in stage has data beyond New.
+    const [through] = await q<{ n: number }>(sql`select count(distinct h.lead_id)::int as n
+      from lead_stage_history h join stages s on s.workspace_id = h.workspace_id and s.id = h.stage_id
+      where h.workspace_id = ${ws} and s.lead_status = 'contacted' and h.left_at is not null`);
+    expect(through!.n).toBeGreaterThan(demo.leadsByStatus.qualified! + demo.leadsByStatus.proposal!);
+  });
+
   it("keeps every lead's status equal to its stage's, and its dates in order", async () => {
     const ws = demo.workspaceId;
     const [bad] = await q<{ status: number; dates: number; sources: number }>(sql`select

@@ -98,6 +98,28 @@ const STATUS_ORDER = ['new', 'contacted', 'qualified', 'proposal', 'won', 'lost'
 const [NEW, QUALIFIED, PROPOSAL, WON, LOST] = [0, 2, 3, 4, 5] as const;
 const isOpen = (s: number) => s < WON;
 
+/**
+ * The stages a demo lead went through, in order: New, then the open stages (`middle`, in pipeline order)
+ * up to its current one. A won lead went through all of them (three in four) or skipped ahead from one
+ * of them; a lost lead dropped out after a few, most often early.
+ */
+function stageJourney(
+  i: number,
+  stage: number,
+  st: StageInfo,
+  middle: StageInfo[],
+  S: StageInfo[],
+): StageInfo[] {
+  if (stage === NEW) return [S[NEW]!];
+  const u = (((i * 40503 + 7919) >>> 0) % 1000) / 1000; // stable per lead
+  if (stage === WON) {
+    const depth = u < 0.75 ? middle.length : 1 + (Math.floor(u * 997) % middle.length);
+    return [S[NEW]!, ...middle.slice(0, depth), S[WON]!];
+  }
+  if (stage === LOST) return [S[NEW]!, ...middle.slice(0, Math.floor(middle.length * u ** 1.5)), S[LOST]!];
+  return [S[NEW]!, ...middle.slice(0, middle.indexOf(st) + 1)];
+}
+
 /** Stage weights by lead age: fresh leads are mostly new, old ones mostly closed. */
 const STAGE_WEIGHTS = {
   fresh: [60, 30, 7, 2, 0.3, 1], // < 14 days
@@ -1157,37 +1179,43 @@ export async function generateDemo(
             });
           }
         }
-        if (stage !== NEW)
-          act('stage_change', leadId, contactId, ownerId, entered, {
-            subject: `Stage: ${S[NEW]!.name} → ${st.name}`,
-            metadata: {
-              fromStageId: S[NEW]!.id,
-              toStageId: st.id,
-              fromStatus: 'new',
-              toStatus: st.leadStatus,
-            },
-          });
-
-        // Stage history: the stay in New from creation, then the stay in the current stage.
-        historyRows.push({
-          id: newId(),
-          lead_id: leadId,
-          pipeline_id: pipelineId,
-          stage_id: S[NEW]!.id,
-          entered_at: iso(createdAt),
-          left_at: stage === NEW ? null : iso(entered),
-          moved_by: createdBy,
-        });
-        if (stage !== NEW)
+        // The lead's journey: New from creation, then each open stage up to its current one (a won lead
+        // went through most of them, a lost one dropped out on the way), each move a stage_change on the
+        // timeline and a stay in the stage history, the last stay open.
+        const journey = stageJourney(i, stage, st, middle, S);
+        const moves = journey.length - 1;
+        const moveAt: number[] = [createdAt];
+        if (moves > 0) {
+          const cuts: number[] = [];
+          for (let m = 1; m < moves; m++) cuts.push(createdAt + (entered - createdAt) * rand.next());
+          cuts.sort((x, y) => x - y);
+          moveAt.push(...cuts.map((t) => Math.round(t)), entered);
+        }
+        for (let m = 0; m < journey.length; m++) {
+          const here = journey[m]!;
+          const last = m === journey.length - 1;
+          if (m > 0) {
+            const prev = journey[m - 1]!;
+            act('stage_change', leadId, contactId, ownerId, moveAt[m]!, {
+              subject: `Stage: ${prev.name} → ${here.name}`,
+              metadata: {
+                fromStageId: prev.id,
+                toStageId: here.id,
+                fromStatus: prev.leadStatus,
+                toStatus: here.leadStatus,
+              },
+            });
+          }
           historyRows.push({
             id: newId(),
             lead_id: leadId,
             pipeline_id: pipelineId,
-            stage_id: st.id,
-            entered_at: iso(entered),
-            left_at: null,
-            moved_by: ownerId,
+            stage_id: here.id,
+            entered_at: iso(moveAt[m]!),
+            left_at: last ? null : iso(moveAt[m + 1]!),
+            moved_by: m === 0 ? createdBy : ownerId,
           });
+        }
 
         leadRows.push({
           id: leadId,
