@@ -7,6 +7,7 @@ import type { Db } from '../db/client.js';
 import type { ContactAddress, ContactEmail, ContactPhone } from '../db/schema/index.js';
 import { memberships, pipelines, stages, users } from '../db/schema/index.js';
 import { contactMatchColumns } from '../duplicates/contact-profile.js';
+import { recountReportRollups } from '../reports/report-rollups.js';
 import { systemCtx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
@@ -270,6 +271,7 @@ const LEAD_COLS: Col[] = [
   ['stage_id', 'uuid'],
   ['status', 'text'],
   ['stage_entered_at', 'timestamptz'],
+  ['reached_stage_ids', 'uuid[]'],
   ['priority', 'text'],
   ['temperature', 'text'],
   ['owner_id', 'uuid'],
@@ -1233,6 +1235,7 @@ export async function generateDemo(
           stage_id: st.id,
           status: st.leadStatus,
           stage_entered_at: iso(entered),
+          reached_stage_ids: pgTextArray([...new Set(journey.map((x) => x.id))].sort()),
           priority: rand.pick([
             'low',
             'low',
@@ -1369,6 +1372,8 @@ export async function generateDemo(
     await tx.execute(sql`insert into stage_totals (workspace_id, stage_id, slot, lead_count, value_sum)
       select workspace_id, stage_id, 0, count(*), coalesce(sum(deal_value), 0) from leads
       where workspace_id = ${ws} and deleted_at is null group by workspace_id, stage_id`);
+    // So are the reports' figures (reached stages are written with the leads, so they stay as they are).
+    if (setBased) await recountReportRollups(tx, ws);
 
     await writeAudit(tx, systemCtx(ws, setup.ownerId), {
       action: 'demo.load',

@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 
 export type Col = [
   name: string,
-  type: 'uuid' | 'text' | 'int' | 'numeric' | 'bool' | 'timestamptz' | 'date' | 'jsonb' | 'text[]',
+  type: 'uuid' | 'text' | 'int' | 'numeric' | 'bool' | 'timestamptz' | 'date' | 'jsonb' | 'text[]' | 'uuid[]',
 ];
 
 /**

@@ -43,6 +43,13 @@ export const leads = pgTable(
     stageId: uuid().notNull(),
     status: text({ enum: LEAD_STATUSES }).notNull(),
     stageEnteredAt: timestamp({ withTimezone: true }).notNull().default(sql`now()`),
+    /**
+     * Every stage the lead has had a stay in (its stage history as a set), kept by triggers on
+     * lead_stage_history (migration 0015): the funnel and the qualified counts read it from an index.
+     */
+    reachedStageIds: uuid().array().notNull().default(sql`'{}'::uuid[]`),
+    /** When the first call, email, meeting, note or sms was logged on the lead; kept by triggers on activities. */
+    firstResponseAt: timestamp({ withTimezone: true }),
     priority: text({ enum: ['low', 'medium', 'high', 'urgent'] })
       .notNull()
       .default('medium'),

@@ -4,11 +4,13 @@ import {
   date,
   foreignKey,
   index,
+  bigint,
   integer,
   jsonb,
   numeric,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -125,4 +127,25 @@ export const dashboardItems = pgTable(
       foreignColumns: [savedReports.workspaceId, savedReports.id],
     }).onDelete('cascade'),
   ],
+);
+
+/**
+ * Live activities per UTC day, user, type and outcome, kept by statement-level triggers on activities
+ * (migration 0015) in the same transaction as the activity: the activity summary and the team report
+ * add these up instead of scanning millions of activities. `userId` is the nil uuid for an activity
+ * without a user and `outcome` '' for none (primary key columns cannot be null); `slot` spreads
+ * concurrent writers over several rows, as stage_totals does.
+ */
+export const activityDayTotals = pgTable(
+  'activity_day_totals',
+  {
+    workspaceId: tenantId().references(() => workspaces.id),
+    day: date().notNull(),
+    userId: uuid().notNull(),
+    type: text().notNull(),
+    outcome: text().notNull(),
+    slot: smallint().notNull(),
+    n: bigint({ mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.userId, t.type, t.outcome, t.slot] })],
 );

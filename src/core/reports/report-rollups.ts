@@ -1,0 +1,56 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+
+/**
+ * The report figures that triggers keep in the writing transaction (migration 0015, ADR 015):
+ * `leads.reached_stage_ids` (the stages of the lead's stage history), `leads.first_response_at` (its
+ * first live call, email, meeting, note or sms) and `activity_day_totals` (live activities per UTC day,
+ * user, type and outcome). `recountReportRollups` computes them again from the rows for one workspace,
+ * for loads that run with triggers off (the demo's replica role); `reportRollupDrift` says how far the
+ * kept figures are from the rows (0 everywhere when the triggers did their work).
+ */
+
+const rowsOf = <T>(r: unknown): T[] => (r as { rows: T[] }).rows;
+const HUMAN = sql`('call', 'email', 'meeting', 'note', 'sms')`;
+const NIL = sql`'00000000-0000-0000-0000-000000000000'::uuid`;
+
+const reachedFromHistory = (ws: string) => sql`select l.id,
+    coalesce((select array_agg(distinct h.stage_id order by h.stage_id) from lead_stage_history h
+      where h.workspace_id = l.workspace_id and h.lead_id = l.id), '{}') as ids
+  from leads l where l.workspace_id = ${ws}`;
+const firstFromActivities = (ws: string) => sql`select lead_id as id, min(occurred_at) as at from activities
+  where workspace_id = ${ws} and lead_id is not null and deleted_at is null and type in ${HUMAN} group by lead_id`;
+const dayTotalsFromActivities = (ws: string) => sql`select (occurred_at at time zone 'UTC')::date as day,
+    coalesce(user_id, ${NIL}) as user_id, type, coalesce(outcome, '') as outcome, count(*) as n
+  from activities where workspace_id = ${ws} and deleted_at is null group by 1, 2, 3, 4`;
+
+export async function recountReportRollups(db: Db, ws: string): Promise<void> {
+  await db.execute(sql`update leads l set reached_stage_ids = d.ids from (${reachedFromHistory(ws)}) d
+    where l.workspace_id = ${ws} and l.id = d.id and l.reached_stage_ids is distinct from d.ids`);
+  await db.execute(sql`update leads l set first_response_at = d.at
+    from (select l2.id, f.at from leads l2 left join (${firstFromActivities(ws)}) f on f.id = l2.id
+          where l2.workspace_id = ${ws}) d
+    where l.workspace_id = ${ws} and l.id = d.id and l.first_response_at is distinct from d.at`);
+  await db.execute(sql`delete from activity_day_totals where workspace_id = ${ws}`);
+  await db.execute(sql`insert into activity_day_totals (workspace_id, day, user_id, type, outcome, slot, n)
+    select ${ws}::uuid, day, user_id, type, outcome, 0, n from (${dayTotalsFromActivities(ws)}) d`);
+}
+
+export type RollupDrift = { reached: number; firstResponse: number; dayTotals: number };
+
+/** Leads whose kept figures differ from their rows, and day-total groups whose count differs. */
+export async function reportRollupDrift(db: Db, ws: string): Promise<RollupDrift> {
+  const [r] = rowsOf<RollupDrift>(
+    await db.execute(sql`select
+      (select count(*)::int from leads l join (${reachedFromHistory(ws)}) d on d.id = l.id
+        where l.workspace_id = ${ws} and l.reached_stage_ids is distinct from d.ids) as reached,
+      (select count(*)::int from leads l left join (${firstFromActivities(ws)}) f on f.id = l.id
+        where l.workspace_id = ${ws} and l.first_response_at is distinct from f.at) as "firstResponse",
+      (select count(*)::int from (${dayTotalsFromActivities(ws)}) d
+        full join (select day, user_id, type, outcome, sum(n) as n from activity_day_totals
+                   where workspace_id = ${ws} group by 1, 2, 3, 4 having sum(n) <> 0) t
+          on t.day = d.day and t.user_id = d.user_id and t.type = d.type and t.outcome = d.outcome
+        where t.n is distinct from d.n) as "dayTotals"`),
+  );
+  return r!;
+}
