@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   date,
   foreignKey,
   index,
-  bigint,
   integer,
   jsonb,
   numeric,
