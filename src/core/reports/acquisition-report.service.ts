@@ -86,11 +86,12 @@ async function groups(
   withCosts: boolean,
 ): Promise<Group[]> {
   const key = by === 'source' ? sql`leads.source` : sql`lower(leads.campaign)`;
+  // Reached a qualified stage: the lead's stage history as a set (kept on the lead, migration 0015).
   const qualified = qualifiedIds.length
-    ? sql`exists (select 1 from lead_stage_history h where h.workspace_id = leads.workspace_id and h.lead_id = leads.id and h.stage_id in (${sql.join(
+    ? sql`leads.reached_stage_ids && array[${sql.join(
         qualifiedIds.map((i) => sql`${i}::uuid`),
         sql`, `,
-      )}))`
+      )}]::uuid[]`
     : sql`false`;
   const costKey = by === 'source' ? sql`ca.source` : sql`lower(ca.name)`;
   const rows = rowsOf<{

@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { leads } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
 import { sumDecimal } from '../shared/decimal.js';
-import { activityDrill, activityWhere, memberNames, reportQuery } from './activity-report.service.js';
+import { activityCounts, activityDrill, memberNames, reportQuery } from './activity-report.service.js';
 import type { ReportTable } from './report-file.js';
 import {
   conditionParam,
@@ -49,13 +49,9 @@ async function leadStats(db: Db, ctx: Ctx, scope: ReportScope): Promise<LeadStat
   const ranged = scope.fromTs !== null || scope.toTs !== null;
   const createdIn = and(inRange(scope, leads.createdAt));
   const closedIn = sql`(${leads.status} in ('won', 'lost') and ${and(inRange(scope, leads.stageEnteredAt))})`;
-  // The first human activity on the lead, by anyone: one probe of the lead's activities (a lateral
-  // min, which PostgreSQL answers from the first index entry).
-  const first = sql`left join lateral (select min(a.occurred_at) as at from activities a
-    where a.workspace_id = ${leads.workspaceId} and a.lead_id = ${leads.id} and a.deleted_at is null
-      and a.type in ('call', 'email', 'meeting', 'note', 'sms')) f on true`;
-  // Hours to that response (0 for an activity logged before the lead was created); null: none yet.
-  const hours = sql`case when f.at is not null then greatest(0, extract(epoch from (f.at - ${leads.createdAt}))::float8) / 3600 end`;
+  // Hours to the first human activity on the lead, by anyone (kept on the lead by the activity
+  // triggers, migration 0015); 0 for an activity logged before the lead was created; null: none yet.
+  const hours = sql`case when ${leads.firstResponseAt} is not null then greatest(0, extract(epoch from (${leads.firstResponseAt} - ${leads.createdAt}))::float8) / 3600 end`;
   const base = and(leadScope(ctx, scope, leads, { created: false }));
   // The leads created in the range, and (another index range, when there is a date range) the leads
   // closed in it that were created outside it: two index ranges rather than one scan with an OR.
@@ -63,14 +59,14 @@ async function leadStats(db: Db, ctx: Ctx, scope: ReportScope): Promise<LeadStat
     ? sql`
         select ${leads.ownerId} as owner_id, ${leads.status} as status, ${leads.dealValue} as deal_value,
           true as created_in, ${closedIn} as closed_in, ${hours} as hours
-        from ${leads} ${first} where ${base} and ${createdIn}
+        from ${leads} where ${base} and ${createdIn}
         union all
         select ${leads.ownerId}, ${leads.status}, ${leads.dealValue}, false, true, null
         from ${leads} where ${base} and ${closedIn} and not (${createdIn})`
     : sql`
         select ${leads.ownerId} as owner_id, ${leads.status} as status, ${leads.dealValue} as deal_value,
           true as created_in, ${leads.status} in ('won', 'lost') as closed_in, ${hours} as hours
-        from ${leads} ${first} where ${base}`;
+        from ${leads} where ${base}`;
   const teamFilter = scope.teamId ? sql`and tm.team_id = ${scope.teamId}::uuid` : sql``;
   // Counts and sums once per owner (teams and the total add them up); medians, which do not add up,
   // over the responded leads of each owner, team and of all.
@@ -109,8 +105,8 @@ async function activityStats(db: Db, ctx: Ctx, scope: ReportScope) {
   const rows = rowsOf<{ user_id: string | null; type: Type; n: number }>(
     await reportQuery(
       db,
-      sql`select a.user_id, a.type, count(*)::int as n from activities a
-      where ${activityWhere(ctx, scope, TYPES)} group by a.user_id, a.type`,
+      sql`select c.user_id, c.type, sum(c.n)::int as n from (${activityCounts(ctx, scope, TYPES)}) c
+      group by c.user_id, c.type`,
     ),
   );
   const byUser = new Map<string | null, Record<Type, number>>();
