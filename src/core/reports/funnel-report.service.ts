@@ -70,48 +70,58 @@ async function funnel(db: Db, ctx: Ctx, input: ReportScope): Promise<FunnelOut> 
     .orderBy(stages.position, stages.id);
   const funnelSteps = steps.filter((s) => s.type !== 'lost');
   const ids = funnelSteps.map((s) => s.id);
-  const idx = ids.length
-    ? sql`unnest(array[${sql.join(
+  const stepIds = ids.length
+    ? sql`array[${sql.join(
         ids.map((i) => sql`${i}::uuid`),
         sql`, `,
-      )}], array[${sql.join(
-        ids.map((_, i) => sql`${i}::int`),
-        sql`, `,
-      )}])`
-    : sql`unnest('{}'::uuid[], '{}'::int[])`;
-  const rows = rowsOf<{ part: string; key: string | null; n: string | number; v: string | null }>(
+      )}]::uuid[]`
+    : sql`'{}'::uuid[]`;
+  // One pass over the cohort (an index-only scan of leads_report_idx) grouped by the set of stages each
+  // lead reached (kept on the lead from its stage history, migration 0015): a few dozen distinct sets.
+  // Medians need the stays themselves: the cohort's ended stays in the funnel's stages, read by lead
+  // from the history's report index, between the cohort's smallest and largest id (ids are UUIDv7, so a
+  // cohort of recent leads is a narrow range of the index).
+  const rows = rowsOf<{
+    part: string;
+    key: string | null;
+    reached: string[] | null;
+    n: string | number;
+    v: string | null;
+  }>(
     await db.execute(sql`
-      with st(id, idx) as materialized (select * from ${idx}),
-      c as materialized (
-        select leads.id, leads.status, leads.lost_reason, leads.deal_value from leads where ${sql.join(leadScope(ctx, scope, undefined), sql` and `)}
-      ),
-      h as materialized (
-        select h.lead_id, st.idx, h.stage_id, h.entered_at, h.left_at
-        from c
-        join lead_stage_history h on h.workspace_id = ${ctx.workspaceId} and h.lead_id = c.id
-        join st on st.id = h.stage_id
+      with c as materialized (
+        select leads.id, leads.status, leads.lost_reason, leads.deal_value, leads.reached_stage_ids
+        from leads where ${sql.join(leadScope(ctx, scope, undefined), sql` and `)}
       )
-      select 'reach' as part, furthest::text as key, count(*) as n, null::numeric as v
-        from (select lead_id, max(idx) as furthest from h group by lead_id) f group by furthest
+      select 'sets' as part, null as key, reached_stage_ids as reached, count(*) as n, null::numeric as v
+        from c group by reached_stage_ids
       union all
-      select 'median', stage_id::text, count(*),
-             percentile_cont(0.5) within group (order by extract(epoch from (left_at - entered_at)))::numeric
-        from h where left_at is not null group by stage_id
+      select 'lost', lost_reason, null, count(*), coalesce(sum(deal_value), 0)
+        from c where status = 'lost' group by lost_reason
       union all
-      select 'total', null, count(*), null from c
-      union all
-      select 'lost', lost_reason, count(*), coalesce(sum(deal_value), 0)
-        from c where status = 'lost' group by lost_reason`),
+      select 'median', h.stage_id::text, null, count(*),
+             percentile_cont(0.5) within group (order by extract(epoch from (h.left_at - h.entered_at)))::numeric
+        from lead_stage_history h
+        where h.workspace_id = ${ctx.workspaceId}
+          and h.lead_id between (select id from c order by id limit 1) and (select id from c order by id desc limit 1)
+          and h.lead_id in (select id from c)
+          and h.stage_id = any(${stepIds}) and h.left_at is not null
+        group by h.stage_id`),
   );
+  const position = new Map(ids.map((id, i) => [id, i]));
   const furthest = new Array<number>(ids.length).fill(0);
   const median = new Map<string, { n: number; seconds: number }>();
   let total = 0;
   const reasons: { reason: string | null; count: number; value: string }[] = [];
   for (const r of rows) {
     const n = Number(r.n);
-    if (r.part === 'reach') furthest[Number(r.key)] = n;
-    else if (r.part === 'median') median.set(r.key!, { n, seconds: Number(r.v) });
-    else if (r.part === 'total') total = n;
+    if (r.part === 'sets') {
+      total += n;
+      // The furthest funnel step of the set (a lead with stays only in other pipelines reaches none).
+      let far = -1;
+      for (const id of r.reached ?? []) far = Math.max(far, position.get(id) ?? -1);
+      if (far >= 0) furthest[far]! += n;
+    } else if (r.part === 'median') median.set(r.key!, { n, seconds: Number(r.v) });
     else reasons.push({ reason: r.key, count: n, value: r.v ?? '0' });
   }
   // Reached stage i = leads whose furthest step is i or later.
