@@ -161,3 +161,10 @@ FROM activities WHERE deleted_at IS NULL GROUP BY 1, 2, 3, 4, 5;--> statement-br
 -- The report index carries the two new columns (index-only cohorts for the funnel, sources and team).
 DROP INDEX IF EXISTS "leads_report_idx";--> statement-breakpoint
 CREATE INDEX "leads_report_idx" ON "leads" USING btree ("workspace_id","created_at") INCLUDE ("id","pipeline_id","stage_id","status","owner_id","source","campaign","deal_value","stage_entered_at","lost_reason","first_response_at","reached_stage_ids") WHERE deleted_at is null;
+--> statement-breakpoint
+-- Pipeline health and the forecast read the open leads of a pipeline's stages: the board's index by
+-- stage carries their stage date and expected close date too, so both are index-only scans.
+DROP INDEX IF EXISTS "leads_board_idx";--> statement-breakpoint
+CREATE INDEX "leads_board_idx" ON "leads" USING btree ("workspace_id","stage_id","board_rank","id") INCLUDE ("deal_value","owner_id","score","source","created_at","stage_entered_at","expected_close_date") WHERE deleted_at is null;--> statement-breakpoint
+-- Wins and losses by the day they were closed (team, velocity): a small index of closed leads only.
+CREATE INDEX "leads_closed_report_idx" ON "leads" USING btree ("workspace_id","stage_entered_at") INCLUDE ("status","pipeline_id","owner_id","source","deal_value","created_at") WHERE deleted_at is null and status in ('won', 'lost');
