@@ -9,15 +9,9 @@ import type {
   SourceRow,
   SourcesOut,
 } from './acquisition-report.schemas.js';
+import { reportQuery } from './activity-report.service.js';
 import type { ReportTable } from './report-file.js';
-import {
-  conditionParam,
-  type Drill,
-  leadDrill,
-  leadScope,
-  type ReportScope,
-  reportTx,
-} from './report-filters.js';
+import { conditionParam, type Drill, leadDrill, leadScope, type ReportScope } from './report-filters.js';
 
 const rowsOf = <T>(r: unknown): T[] => (r as { rows: T[] }).rows;
 const QUALIFIED_STATUSES = ['qualified', 'proposal', 'won'];
@@ -105,8 +99,10 @@ async function groups(
     median_win: string | number | null;
     cost: string | null;
   }>(
-    await db.execute(sql`
-      with c as materialized (
+    await reportQuery(
+      db,
+      sql`
+      with c as (
         select ${key} as key, leads.campaign, leads.status, leads.deal_value, leads.created_at, leads.stage_entered_at, ${qualified} as qualified
         from leads where ${sql.join(leadScope(ctx, scope, undefined), sql` and `)}
       ),
@@ -117,14 +113,15 @@ async function groups(
           count(*) filter (where status = 'won') as won,
           count(*) filter (where status = 'lost') as lost,
           coalesce(sum(deal_value) filter (where status = 'won'), 0) as won_value,
-          percentile_cont(0.5) within group (order by extract(epoch from (stage_entered_at - created_at)))
+          percentile_cont(0.5) within group (order by date_part('epoch', stage_entered_at - created_at))
             filter (where status = 'won') as median_win
         from c group by key
       ),
       k as (${withCosts ? costSql(ctx, scope, costKey) : sql`select null::text as key, null::numeric as cost where false`})
       select coalesce(g.key, k.key) as key, g.variants, g.leads, g.qualified, g.won, g.lost, g.won_value, g.median_win, k.cost
       from g full join k on k.key = g.key
-      where g.leads is not null or k.key is not null`),
+      where g.leads is not null or k.key is not null`,
+    ),
   );
   return rows.map((r) => ({
     key: r.key,
@@ -155,12 +152,20 @@ function figures(g: Omit<Group, 'key' | 'variants'>): AcquisitionFigures {
   };
 }
 
-/** Totals over the groups; the median to win is recomputed over all won leads, not averaged. */
-async function totalsOf(db: Db, ctx: Ctx, scope: ReportScope, gs: Group[]): Promise<AcquisitionFigures> {
+/** The median time to win over all the scope's won leads (a median is not an average of the groups'). */
+async function medianWinSeconds(db: Db, ctx: Ctx, scope: ReportScope): Promise<number | null> {
   const [m] = rowsOf<{ median_win: string | number | null }>(
-    await db.execute(sql`select percentile_cont(0.5) within group (order by extract(epoch from (leads.stage_entered_at - leads.created_at))) as median_win
-      from leads where ${sql.join(leadScope(ctx, scope, undefined), sql` and `)} and leads.status = 'won'`),
+    await reportQuery(
+      db,
+      sql`select percentile_cont(0.5) within group (order by date_part('epoch', leads.stage_entered_at - leads.created_at)) as median_win
+      from leads where ${sql.join(leadScope(ctx, scope, undefined), sql` and `)} and leads.status = 'won'`,
+    ),
   );
+  return m?.median_win == null ? null : Number(m.median_win);
+}
+
+/** Totals over the groups, with the median to win over all won leads. */
+function totalsOf(gs: Group[], medianWin: number | null): AcquisitionFigures {
   const costs = gs.filter((g) => g.cost !== null).map((g) => g.cost);
   return figures({
     leads: gs.reduce((a, g) => a + g.leads, 0),
@@ -168,7 +173,7 @@ async function totalsOf(db: Db, ctx: Ctx, scope: ReportScope, gs: Group[]): Prom
     won: gs.reduce((a, g) => a + g.won, 0),
     lost: gs.reduce((a, g) => a + g.lost, 0),
     wonValue: sumDecimal(gs.map((g) => g.wonValue)),
-    medianWinSeconds: m?.median_win == null ? null : Number(m.median_win),
+    medianWinSeconds: medianWin,
     cost: costs.length ? sumDecimal(costs) : null,
   });
 }
@@ -192,13 +197,13 @@ const byLeads = <T extends { leads: number; cost: string | null }>(a: T, b: T) =
 
 /** Sources: the leads created in the range by source, how far they got, what they won and what they cost. */
 export async function sourcesReport(db: Db, ctx: Ctx, scope: ReportScope): Promise<SourcesOut> {
-  return reportTx(db, (tx) => sources(tx, ctx, scope));
-}
-
-async function sources(db: Db, ctx: Ctx, scope: ReportScope): Promise<SourcesOut> {
   const qualifiedIds = await qualifiedStageIds(db, ctx);
   const withCosts = costsApplicable(scope);
-  const gs = await groups(db, ctx, scope, 'source', qualifiedIds, withCosts);
+  // The groups and the overall median side by side on the pool.
+  const [gs, medianWin] = await Promise.all([
+    groups(db, ctx, scope, 'source', qualifiedIds, withCosts),
+    medianWinSeconds(db, ctx, scope),
+  ]);
   const data: SourceRow[] = gs
     .map((g) => ({
       source: g.key,
@@ -210,18 +215,17 @@ async function sources(db: Db, ctx: Ctx, scope: ReportScope): Promise<SourcesOut
       ),
     }))
     .sort(byLeads);
-  return { data, totals: await totalsOf(db, ctx, scope, gs), costsApplicable: withCosts };
+  return { data, totals: totalsOf(gs, medianWin), costsApplicable: withCosts };
 }
 
 /** Campaigns: as sources, by campaign name (case-insensitive), with each campaign record's spend. */
 export async function campaignsReport(db: Db, ctx: Ctx, scope: ReportScope): Promise<CampaignsReportOut> {
-  return reportTx(db, (tx) => campaignRows(tx, ctx, scope));
-}
-
-async function campaignRows(db: Db, ctx: Ctx, scope: ReportScope): Promise<CampaignsReportOut> {
   const qualifiedIds = await qualifiedStageIds(db, ctx);
   const withCosts = costsApplicable(scope);
-  const gs = await groups(db, ctx, scope, 'campaign', qualifiedIds, withCosts);
+  const [gs, medianWin] = await Promise.all([
+    groups(db, ctx, scope, 'campaign', qualifiedIds, withCosts),
+    medianWinSeconds(db, ctx, scope),
+  ]);
   const records = new Map(
     rowsOf<{ id: string; name: string; source: string | null }>(
       await db.execute(
@@ -246,7 +250,7 @@ async function campaignRows(db: Db, ctx: Ctx, scope: ReportScope): Promise<Campa
       };
     })
     .sort(byLeads);
-  return { data, totals: await totalsOf(db, ctx, scope, gs), costsApplicable: withCosts };
+  return { data, totals: totalsOf(gs, medianWin), costsApplicable: withCosts };
 }
 
 const FIGURE_COLUMNS: ReportTable['columns'] = [

@@ -183,10 +183,17 @@ type Row = {
  * work_mem its hashes and per-group sorts need (medians sort each group) without spilling to disk. One
  * transaction per statement so that the statements of a report can run side by side on the pool.
  */
-export async function reportQuery(db: Db, query: SQL): Promise<unknown> {
+export async function reportQuery(db: Db, query: SQL, opts: { hashJoins?: boolean } = {}): Promise<unknown> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`set local jit = off`);
     await tx.execute(sql`set local work_mem = '64MB'`);
+    await tx.execute(sql`set local statement_timeout = '30s'`);
+    // A join of two large sets whose sizes the planner cannot see (a materialized cohort): it would
+    // pick a nested loop of hundreds of thousands of index probes.
+    if (opts.hashJoins) {
+      await tx.execute(sql`set local enable_nestloop = off`);
+      await tx.execute(sql`set local enable_mergejoin = off`);
+    }
     return tx.execute(query);
   });
 }

@@ -4,9 +4,10 @@ import { pipelines, stages } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
 import { sumDecimal } from '../shared/decimal.js';
 import { AppError } from '../shared/errors.js';
+import { reportQuery } from './activity-report.service.js';
 import type { FunnelOut } from './funnel-report.schemas.js';
 import type { ReportTable } from './report-file.js';
-import { conditionParam, leadDrill, leadScope, type ReportScope, reportTx } from './report-filters.js';
+import { conditionParam, leadDrill, leadScope, type ReportScope } from './report-filters.js';
 
 const rowsOf = <T>(r: unknown): T[] => (r as { rows: T[] }).rows;
 const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
@@ -45,10 +46,6 @@ export async function reportPipeline(
  * steps, with their reasons.
  */
 export async function funnelReport(db: Db, ctx: Ctx, input: ReportScope): Promise<FunnelOut> {
-  return reportTx(db, (tx) => funnel(tx, ctx, input));
-}
-
-async function funnel(db: Db, ctx: Ctx, input: ReportScope): Promise<FunnelOut> {
   const pipeline = await reportPipeline(db, ctx, input);
   const scope: ReportScope = { ...input, pipelineId: pipeline.id, pipelineName: pipeline.name };
   const steps = await db
@@ -76,54 +73,64 @@ async function funnel(db: Db, ctx: Ctx, input: ReportScope): Promise<FunnelOut> 
         sql`, `,
       )}]::uuid[]`
     : sql`'{}'::uuid[]`;
-  // One pass over the cohort (an index-only scan of leads_report_idx) grouped by the set of stages each
-  // lead reached (kept on the lead from its stage history, migration 0015): a few dozen distinct sets.
-  // Medians need the stays themselves: the cohort's ended stays in the funnel's stages, read by lead
-  // from the history's report index, between the cohort's smallest and largest id (ids are UUIDv7, so a
-  // cohort of recent leads is a narrow range of the index).
-  const rows = rowsOf<{
-    part: string;
-    key: string | null;
-    reached: string[] | null;
-    n: string | number;
-    v: string | null;
-  }>(
-    await db.execute(sql`
-      with c as materialized (
-        select leads.id, leads.status, leads.lost_reason, leads.deal_value, leads.reached_stage_ids
-        from leads where ${sql.join(leadScope(ctx, scope, undefined), sql` and `)}
-      )
-      select 'sets' as part, null as key, reached_stage_ids as reached, count(*) as n, null::numeric as v
-        from c group by reached_stage_ids
-      union all
-      select 'lost', lost_reason, null, count(*), coalesce(sum(deal_value), 0)
-        from c where status = 'lost' group by lost_reason
-      union all
-      select 'median', h.stage_id::text, null, count(*),
-             percentile_cont(0.5) within group (order by extract(epoch from (h.left_at - h.entered_at)))::numeric
-        from lead_stage_history h
+  // Two statements, side by side on the pool. One pass over the cohort (an index-only scan of
+  // leads_report_idx) grouped by the set of stages each lead reached (kept on the lead from its stage
+  // history, migration 0015; a few dozen distinct sets) and by lost reason. Medians need the stays
+  // themselves: the cohort's ended stays in the funnel's stages, read from the history's report index
+  // between the cohort's smallest and largest id (ids are UUIDv7, so a cohort of recent leads is a
+  // narrow range of the index) and hash-joined to the cohort.
+  const cohort = sql.join(leadScope(ctx, scope, undefined), sql` and `);
+  const [setRows, medianRows] = await Promise.all([
+    reportQuery(
+      db,
+      sql`select leads.reached_stage_ids as reached, leads.status = 'lost' as lost, leads.lost_reason as reason,
+          count(*) as n, coalesce(sum(leads.deal_value), 0) as v
+        from leads where ${cohort} group by 1, 2, 3`,
+    ),
+    reportQuery(
+      db,
+      sql`with c as materialized (select leads.id from leads where ${cohort})
+        select h.stage_id::text as key, count(*) as n,
+          percentile_cont(0.5) within group (order by date_part('epoch', h.left_at - h.entered_at)) as v
+        from lead_stage_history h join c on c.id = h.lead_id
         where h.workspace_id = ${ctx.workspaceId}
           and h.lead_id between (select id from c order by id limit 1) and (select id from c order by id desc limit 1)
-          and h.lead_id in (select id from c)
           and h.stage_id = any(${stepIds}) and h.left_at is not null
-        group by h.stage_id`),
-  );
+        group by h.stage_id`,
+      { hashJoins: true },
+    ),
+  ]);
   const position = new Map(ids.map((id, i) => [id, i]));
   const furthest = new Array<number>(ids.length).fill(0);
-  const median = new Map<string, { n: number; seconds: number }>();
   let total = 0;
-  const reasons: { reason: string | null; count: number; value: string }[] = [];
-  for (const r of rows) {
+  const lostBy = new Map<string | null, { count: number; values: string[] }>();
+  for (const r of rowsOf<{
+    reached: string[] | null;
+    lost: boolean;
+    reason: string | null;
+    n: string | number;
+    v: string;
+  }>(setRows)) {
     const n = Number(r.n);
-    if (r.part === 'sets') {
-      total += n;
-      // The furthest funnel step of the set (a lead with stays only in other pipelines reaches none).
-      let far = -1;
-      for (const id of r.reached ?? []) far = Math.max(far, position.get(id) ?? -1);
-      if (far >= 0) furthest[far]! += n;
-    } else if (r.part === 'median') median.set(r.key!, { n, seconds: Number(r.v) });
-    else reasons.push({ reason: r.key, count: n, value: r.v ?? '0' });
+    total += n;
+    // The furthest funnel step of the set (a lead with stays only in other pipelines reaches none).
+    let far = -1;
+    for (const id of r.reached ?? []) far = Math.max(far, position.get(id) ?? -1);
+    if (far >= 0) furthest[far]! += n;
+    if (r.lost) {
+      const x = lostBy.get(r.reason) ?? { count: 0, values: [] };
+      x.count += n;
+      x.values.push(r.v);
+      lostBy.set(r.reason, x);
+    }
   }
+  const reasons = [...lostBy].map(([reason, x]) => ({ reason, count: x.count, value: sumDecimal(x.values) }));
+  const median = new Map(
+    rowsOf<{ key: string; n: string | number; v: string | number }>(medianRows).map((r) => [
+      r.key,
+      { n: Number(r.n), seconds: Number(r.v) },
+    ]),
+  );
   // Reached stage i = leads whose furthest step is i or later.
   const reached = new Array<number>(ids.length).fill(0);
   for (let i = ids.length - 1, acc = 0; i >= 0; i--) {
