@@ -7,7 +7,7 @@ export const REPORT_CHARTS = ['bar', 'line', 'area', 'pie', 'donut', 'funnel', '
 const params = z
   .record(z.string(), z.unknown())
   .describe(
-    'The report’s parameters: for `builder` the builder body (`POST /api/v1/reports/run`); for the other kinds their query parameters as strings (`from`, `to`, `pipelineId`, `ownerId`, `teamId`, `source`; the activity summary also `interval` and `types`)',
+    'The report’s parameters: for `builder` the builder body (`POST /api/v1/reports/run`); for the other kinds their query parameters as strings (`from`, `to`, `pipelineId`, `ownerId`, `teamId`, `source`; the activity summary also `interval` and `types`), or `range`, a preset (last7, last30, last90, month, quarter, year, all, next3m, next6m) that means its days on the day the report is opened',
   );
 
 export const savedReportCreate = z.strictObject({

@@ -35,7 +35,26 @@ import type {
 type Kind = (typeof REPORT_KINDS)[number];
 type Row = typeof savedReports.$inferSelect & { ownerName: string | null };
 
-const filterParams = z.strictObject(reportFilterShape);
+/**
+ * A saved report may keep a preset range instead of fixed days: it then means the days the preset gives
+ * on the day the report is opened (the web app's presets: last 7/30/90 days, this month, quarter or
+ * year, all time, the next 3 or 6 months).
+ */
+export const RANGE_PRESETS = [
+  'last7',
+  'last30',
+  'last90',
+  'month',
+  'quarter',
+  'year',
+  'all',
+  'next3m',
+  'next6m',
+] as const;
+const filterParams = z.strictObject({
+  ...reportFilterShape,
+  range: z.enum(RANGE_PRESETS, `must be one of ${RANGE_PRESETS.join(', ')}`).optional(),
+});
 const KIND_PARAMS: Record<Exclude<Kind, 'builder'>, ZodType> = {
   funnel: filterParams,
   sources: filterParams,

@@ -238,6 +238,16 @@ describe.each(DB_KINDS)('saved reports and dashboards on %s', (kind) => {
       { field: 'params.pipelineId', reason: expect.stringMatching(/was not found in this workspace/) },
       { field: 'params.to', reason: expect.stringMatching(/is before from/) },
     ]);
+    // A preset range is kept as the preset (it means its days on the day the report is opened).
+    expect(await bad({ kind: 'sources', params: { range: 'last45' } })).toEqual([
+      { field: 'params.range', reason: expect.stringMatching(/must be one of last7, last30/) },
+    ]);
+    const preset = await save(as.rep, {
+      name: 'Recent sources',
+      kind: 'sources',
+      params: { range: 'last30' },
+    });
+    expect(preset.params).toEqual({ range: 'last30' });
     const r = await as.rep.send('POST', '/api/v1/reports/saved', { name: '', kind: 'sales', chart: 'radar' });
     expect(r.status).toBe(422);
     const ok = await save(as.rep, {

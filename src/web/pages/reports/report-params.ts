@@ -125,15 +125,21 @@ export function filterQuery(f: ReportFilterValues): Record<string, string> {
 }
 
 /**
- * The parameters a saved report keeps: the filters with the range as fixed days (the saved-report API
- * takes the reports' own query parameters, so a preset is saved as the days it means today), and the
- * report's own parameters.
+ * The parameters a saved report keeps: the filters, with a preset range kept as the preset (`range`, so
+ * that "Last 30 days" saved today still means the last 30 days next month) and a fixed range as its
+ * days, and the report's own parameters.
  */
 export function savedParams(
   f: ReportFilterValues,
   extra: Record<string, string> = {},
 ): Record<string, string> {
-  return { ...filterQuery(f), ...extra };
+  const q = filterQuery(f);
+  if (f.range) {
+    delete q.from;
+    delete q.to;
+    q.range = f.range;
+  }
+  return { ...q, ...extra };
 }
 
 /**
