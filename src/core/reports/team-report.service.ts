@@ -92,8 +92,9 @@ async function leadStats(db: Db, ctx: Ctx, scope: ReportScope): Promise<LeadStat
           as won_value
       from lr group by lr.owner_id
       union all
-      select 'team', tm.team_id::text, 0, 0, ${median}, 0, 0, 0, '0.00'
-      from lr join tm on tm.user_id = lr.owner_id where lr.hours is not null group by tm.team_id
+      select 'team', t.team_id::text, 0, 0,
+        (select ${median} from lr where lr.hours is not null and lr.owner_id = any(t.members)), 0, 0, 0, '0.00'
+      from (select tm.team_id, array_agg(tm.user_id) as members from tm group by tm.team_id) t
       union all
       select 'total', null, 0, 0, ${median}, 0, 0, 0, '0.00' from lr where lr.hours is not null`,
     ),
