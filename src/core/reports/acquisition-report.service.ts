@@ -103,11 +103,16 @@ async function groups(
       db,
       sql`
       with c as (
-        select ${key} as key, leads.campaign, leads.status, leads.deal_value, leads.created_at, leads.stage_entered_at, ${qualified} as qualified
+        select ${key} as key, ${by === 'campaign' ? sql`leads.campaign` : sql`null::text`} as campaign, leads.status, leads.deal_value, leads.created_at, leads.stage_entered_at, ${qualified} as qualified
         from leads where ${sql.join(leadScope(ctx, scope, undefined), sql` and `)}
       ),
       g as (
-        select key, array_agg(distinct campaign) filter (where campaign is not null) as variants,
+        select key, ${
+          // The spellings of a campaign's name (sources need none: a distinct aggregate sorts its input).
+          by === 'campaign'
+            ? sql`array_agg(distinct campaign) filter (where campaign is not null)`
+            : sql`null::text[]`
+        } as variants,
           count(*) as leads,
           count(*) filter (where qualified) as qualified,
           count(*) filter (where status = 'won') as won,
