@@ -85,7 +85,12 @@ describe.each(DB_KINDS)('demo data on %s', (kind) => {
       from h`);
     expect(bad).toEqual({ gaps: 0, order: 0, last: 0, moves: 0 });
     // The figures the reports read (reached stages, first response, activity day totals) agree with the rows.
-    expect(await reportRollupDrift(h.db, ws)).toEqual({ reached: 0, firstResponse: 0, dayTotals: 0 });
+    expect(await reportRollupDrift(h.db, ws)).toEqual({
+      reached: 0,
+      firstResponse: 0,
+      dayTotals: 0,
+      stageDays: 0,
+    });
     // Leads past Contacted went through it: median days in stage has data beyond New.
     const [through] = await q<{ n: number }>(sql`select count(distinct h.lead_id)::int as n
       from lead_stage_history h join stages s on s.workspace_id = h.workspace_id and s.id = h.stage_id
@@ -239,6 +244,7 @@ describe.each(DB_KINDS)('demo data on %s', (kind) => {
       reached: 0,
       firstResponse: 0,
       dayTotals: 0,
+      stageDays: 0,
     });
     expect(again.members.every((m) => !m.created)).toBe(true);
   });

@@ -7,7 +7,7 @@ import { AppError } from '../shared/errors.js';
 import { reportQuery } from './activity-report.service.js';
 import type { HealthReport } from './health-report.schemas.js';
 import type { ReportTable } from './report-file.js';
-import { type Drill, inRange, leadDrill, leadScope, type ReportScope } from './report-filters.js';
+import { type Drill, inRange, leadDrill, leadScope, ownerIn, type ReportScope } from './report-filters.js';
 import { OPEN_STATUSES } from './team-report.service.js';
 
 /**
@@ -88,21 +88,78 @@ export async function healthReport(
   // index by stage covers it.
   const byStage: ReportScope = { ...ps, pipelineId: null };
 
+  // The snapshot: whole days from the kept totals (stage_day_totals, migration 0016: live leads per
+  // stage, UTC entry day, owner and source), so a million open leads are tens of thousands of rows. A
+  // day wholly on one side of a boundary instant (8, 31, 91 days ago, rotten) goes in its bucket by its
+  // date; the leads of the days that hold a boundary are read one by one and put in their buckets by
+  // their own instant. Totals, value and age need no boundary.
+  const boundaries = [t8, t31, t91, ...(rottenBefore ? [rottenBefore] : [])];
+  const dayOf = (ts: string) => ts.slice(0, 10);
+  const [d8, d31, d91] = [dayOf(t8), dayOf(t31), dayOf(t91)];
+  const dRot = rottenBefore ? dayOf(rottenBefore) : null;
+  const edgeDays = [...new Set(boundaries.map(dayOf))];
+  const edgeList = sql.join(
+    edgeDays.map((d) => sql`${d}::date`),
+    sql`, `,
+  );
+  const nil = sql`'00000000-0000-0000-0000-000000000000'::uuid`;
+  const totalsScope: SQL[] = [
+    sql`t.workspace_id = ${ctx.workspaceId}::uuid`,
+    sql`t.stage_id in (${openStages(ctx, p.id)})`,
+    ...ownerIn(byStage, sql`nullif(t.owner_id, ${nil})`),
+  ];
+  if (byStage.sources)
+    totalsScope.push(
+      sql`t.source in (${sql.join(
+        byStage.sources.map((x) => sql`${x}`),
+        sql`, `,
+      )})`,
+    );
+  const whole = (cond: SQL) =>
+    sql`coalesce(sum(t.n) filter (where t.day not in (${edgeList}) and ${cond}), 0)`;
+  const edgeRange = sql.join(
+    edgeDays.map(
+      (d) =>
+        sql`(${sea} >= ${`${d}T00:00:00Z`}::timestamptz and ${sea} < ${`${d}T00:00:00Z`}::timestamptz + interval '1 day')`,
+    ),
+    sql` or `,
+  );
+
   const stageRows = rowsOf<StageRow>(
     await reportQuery(
       db,
       sql`
-      with snap as (
-        select ${leads.stageId} as stage_id, count(*)::int as open, coalesce(sum(${leads.dealValue}), 0) as value,
-          sum(date_part('epoch', ${asOf}::timestamptz - ${sea})) as age_secs,
-          count(*) filter (where ${sea} >= ${t8}::timestamptz)::int as d0_7,
-          count(*) filter (where ${sea} < ${t8}::timestamptz and ${sea} >= ${t31}::timestamptz)::int as d8_30,
-          count(*) filter (where ${sea} < ${t31}::timestamptz and ${sea} >= ${t91}::timestamptz)::int as d31_90,
-          count(*) filter (where ${sea} < ${t91}::timestamptz)::int as d91plus,
-          ${rottenBefore ? sql`count(*) filter (where ${sea} < ${rottenBefore}::timestamptz)::int` : sql`0`} as rotten
+      with kept as (
+        select t.stage_id, sum(t.n) as open, sum(t.value) as value, sum(t.entered_sum) as entered_sum,
+          ${whole(sql`t.day > ${d8}::date`)} as d0_7,
+          ${whole(sql`t.day < ${d8}::date and t.day > ${d31}::date`)} as d8_30,
+          ${whole(sql`t.day < ${d31}::date and t.day > ${d91}::date`)} as d31_90,
+          ${whole(sql`t.day < ${d91}::date`)} as d91plus,
+          ${dRot ? whole(sql`t.day < ${dRot}::date`) : sql`0`} as rotten
+        from stage_day_totals t where ${sql.join(totalsScope, sql` and `)}
+        group by t.stage_id
+      ),
+      edge as (
+        select ${leads.stageId} as stage_id,
+          count(*) filter (where ${sea} >= ${t8}::timestamptz) as d0_7,
+          count(*) filter (where ${sea} < ${t8}::timestamptz and ${sea} >= ${t31}::timestamptz) as d8_30,
+          count(*) filter (where ${sea} < ${t31}::timestamptz and ${sea} >= ${t91}::timestamptz) as d31_90,
+          count(*) filter (where ${sea} < ${t91}::timestamptz) as d91plus,
+          ${rottenBefore ? sql`count(*) filter (where ${sea} < ${rottenBefore}::timestamptz)` : sql`0`} as rotten
         from ${leads}
         where ${and(leadScope(ctx, byStage, leads, { created: false }))} and ${leads.stageId} in (${openStages(ctx, p.id)})
+          and (${edgeRange})
         group by ${leads.stageId}
+      ),
+      snap as (
+        select kept.stage_id, kept.open::int as open, kept.value,
+          (kept.open * extract(epoch from ${asOf}::timestamptz) - kept.entered_sum)::float8 as age_secs,
+          (kept.d0_7 + coalesce(edge.d0_7, 0))::int as d0_7, (kept.d8_30 + coalesce(edge.d8_30, 0))::int as d8_30,
+          (kept.d31_90 + coalesce(edge.d31_90, 0))::int as d31_90,
+          (kept.d91plus + coalesce(edge.d91plus, 0))::int as d91plus,
+          (kept.rotten + coalesce(edge.rotten, 0))::int as rotten
+        from kept left join edge on edge.stage_id = kept.stage_id
+        where kept.open <> 0
       )
       select s.id, s.name, s.color, s.probability, coalesce(snap.open, 0) as open,
         coalesce(snap.value, 0)::numeric(20, 2)::text as value,

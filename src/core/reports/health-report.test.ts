@@ -129,6 +129,23 @@ describe.each(DB_KINDS)('pipeline health report on %s', (kind) => {
     return r;
   };
 
+  it('counts leads on the days of its boundaries (8, 31, 91 days, rotten) by their own instant', async () => {
+    // The snapshot adds up whole days from the kept totals and reads the leads of the boundary days:
+    // leads half an hour either side of each boundary instant land in their buckets exactly.
+    const open = leads.filter(
+      (l) => l.pipelineId === fx.defaultPipelineId && l.status !== 'won' && l.status !== 'lost',
+    );
+    const offsets = [8, 30, 31, 91].flatMap((d) => [d * DAY - 1_800_000, d * DAY + 1_800_000]);
+    expect(open.length).toBeGreaterThan(offsets.length);
+    for (const [i, off] of offsets.entries())
+      await fx.q(
+        sql`update leads set stage_entered_at = now() - ${`${off / 1000} seconds`}::interval where workspace_id = ${fx.ws} and id = ${open[i]!.id}`,
+      );
+    leads = await fx.leads();
+    const r = await check({});
+    expect(r.totals.open).toBeGreaterThan(offsets.length);
+  });
+
   it('equals the figures computed from the raw rows, for several filter combinations', async () => {
     const reps = fx.demo.members.filter((m) => m.role === 'rep').map((m) => m.userId);
     const all = await check({});

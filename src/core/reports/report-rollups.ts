@@ -4,8 +4,9 @@ import type { Db } from '../db/client.js';
 /**
  * The report figures that triggers keep in the writing transaction (migration 0015, ADR 015):
  * `leads.reached_stage_ids` (the stages of the lead's stage history), `leads.first_response_at` (its
- * first live call, email, meeting, note or sms) and `activity_day_totals` (live activities per UTC day,
- * user, type and outcome). `recountReportRollups` computes them again from the rows for one workspace,
+ * first live call, email, meeting, note or sms), `activity_day_totals` (live activities per UTC day,
+ * user, type and outcome) and `stage_day_totals` (live leads per stage, UTC day they entered it, owner
+ * and source; migration 0016). `recountReportRollups` computes them again from the rows for one workspace,
  * for loads that run with triggers off (the demo's replica role); `reportRollupDrift` says how far the
  * kept figures are from the rows (0 everywhere when the triggers did their work).
  */
@@ -24,6 +25,13 @@ const dayTotalsFromActivities = (ws: string) => sql`select (occurred_at at time 
     coalesce(user_id, ${NIL}) as user_id, type, coalesce(outcome, '') as outcome, count(*) as n
   from activities where workspace_id = ${ws} and deleted_at is null group by 1, 2, 3, 4`;
 
+const stageDaysFromLeads = (
+  ws: string,
+) => sql`select stage_id, (stage_entered_at at time zone 'UTC')::date as day,
+    coalesce(owner_id, ${NIL}) as owner_id, coalesce(source, '') as source, count(*) as n,
+    coalesce(sum(deal_value), 0) as value, sum(extract(epoch from stage_entered_at)) as entered_sum
+  from leads where workspace_id = ${ws} and deleted_at is null group by 1, 2, 3, 4`;
+
 export async function recountReportRollups(db: Db, ws: string): Promise<void> {
   await db.execute(sql`update leads l set reached_stage_ids = d.ids from (${reachedFromHistory(ws)}) d
     where l.workspace_id = ${ws} and l.id = d.id and l.reached_stage_ids is distinct from d.ids`);
@@ -34,9 +42,12 @@ export async function recountReportRollups(db: Db, ws: string): Promise<void> {
   await db.execute(sql`delete from activity_day_totals where workspace_id = ${ws}`);
   await db.execute(sql`insert into activity_day_totals (workspace_id, day, user_id, type, outcome, slot, n)
     select ${ws}::uuid, day, user_id, type, outcome, 0, n from (${dayTotalsFromActivities(ws)}) d`);
+  await db.execute(sql`delete from stage_day_totals where workspace_id = ${ws}`);
+  await db.execute(sql`insert into stage_day_totals (workspace_id, stage_id, day, owner_id, source, slot, n, value, entered_sum)
+    select ${ws}::uuid, stage_id, day, owner_id, source, 0, n, value, entered_sum from (${stageDaysFromLeads(ws)}) d`);
 }
 
-export type RollupDrift = { reached: number; firstResponse: number; dayTotals: number };
+export type RollupDrift = { reached: number; firstResponse: number; dayTotals: number; stageDays: number };
 
 /** Leads whose kept figures differ from their rows, and day-total groups whose count differs. */
 export async function reportRollupDrift(db: Db, ws: string): Promise<RollupDrift> {
@@ -50,7 +61,13 @@ export async function reportRollupDrift(db: Db, ws: string): Promise<RollupDrift
         full join (select day, user_id, type, outcome, sum(n) as n from activity_day_totals
                    where workspace_id = ${ws} group by 1, 2, 3, 4 having sum(n) <> 0) t
           on t.day = d.day and t.user_id = d.user_id and t.type = d.type and t.outcome = d.outcome
-        where t.n is distinct from d.n) as "dayTotals"`),
+        where t.n is distinct from d.n) as "dayTotals",
+      (select count(*)::int from (${stageDaysFromLeads(ws)}) d
+        full join (select stage_id, day, owner_id, source, sum(n) as n, sum(value) as value, sum(entered_sum) as entered_sum
+                   from stage_day_totals where workspace_id = ${ws} group by 1, 2, 3, 4
+                   having sum(n) <> 0 or sum(value) <> 0 or sum(entered_sum) <> 0) t
+          on t.stage_id = d.stage_id and t.day = d.day and t.owner_id = d.owner_id and t.source = d.source
+        where (t.n, t.value, t.entered_sum) is distinct from (d.n, d.value, d.entered_sum)) as "stageDays"`),
   );
   return r!;
 }

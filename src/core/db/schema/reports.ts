@@ -149,3 +149,26 @@ export const activityDayTotals = pgTable(
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.userId, t.type, t.outcome, t.slot] })],
 );
+
+/**
+ * Live leads per stage, UTC day they entered it, owner and source, kept by statement-level triggers on
+ * leads (migration 0016): pipeline health reads its snapshot of open leads from these instead of every
+ * open lead (the days that hold one of its boundary instants are read from the leads). `ownerId` is the
+ * nil uuid for none and `source` '' for none; `enteredSum` is the sum of the stage entry times as epoch
+ * seconds (exact, numeric), for the average age; `slot` spreads concurrent writers.
+ */
+export const stageDayTotals = pgTable(
+  'stage_day_totals',
+  {
+    workspaceId: tenantId().references(() => workspaces.id),
+    stageId: uuid().notNull(),
+    day: date().notNull(),
+    ownerId: uuid().notNull(),
+    source: text().notNull(),
+    slot: smallint().notNull(),
+    n: bigint({ mode: 'number' }).notNull().default(0),
+    value: numeric({ precision: 20, scale: 2 }).notNull().default('0'),
+    enteredSum: numeric().notNull().default('0'),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.stageId, t.day, t.ownerId, t.source, t.slot] })],
+);
