@@ -117,12 +117,10 @@ export async function healthReport(
     );
   const whole = (cond: SQL) =>
     sql`coalesce(sum(t.n) filter (where t.day not in (${edgeList}) and ${cond}), 0)`;
-  const edgeRange = sql.join(
-    edgeDays.map(
-      (d) =>
-        sql`(${sea} >= ${`${d}T00:00:00Z`}::timestamptz and ${sea} < ${`${d}T00:00:00Z`}::timestamptz + interval '1 day')`,
-    ),
-    sql` or `,
+  // The boundary days as a list joined to the leads: one index range per stage and day.
+  const edgeStarts = sql.join(
+    edgeDays.map((d) => sql`(${`${d}T00:00:00Z`}::timestamptz)`),
+    sql`, `,
   );
 
   const stageRows = rowsOf<StageRow>(
@@ -146,9 +144,9 @@ export async function healthReport(
           count(*) filter (where ${sea} < ${t31}::timestamptz and ${sea} >= ${t91}::timestamptz) as d31_90,
           count(*) filter (where ${sea} < ${t91}::timestamptz) as d91plus,
           ${rottenBefore ? sql`count(*) filter (where ${sea} < ${rottenBefore}::timestamptz)` : sql`0`} as rotten
-        from ${leads}
+        from (values ${edgeStarts}) e(lo)
+        join ${leads} on ${sea} >= e.lo and ${sea} < e.lo + interval '1 day'
         where ${and(leadScope(ctx, byStage, leads, { created: false }))} and ${leads.stageId} in (${openStages(ctx, p.id)})
-          and (${edgeRange})
         group by ${leads.stageId}
       ),
       snap as (
