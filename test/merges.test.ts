@@ -34,13 +34,16 @@ async function checksums(t: TestApp): Promise<Record<string, string>> {
       table === 'stage_totals'
         ? `(select workspace_id, stage_id, sum(lead_count) as n, sum(value_sum) as v from stage_totals
              group by 1, 2 having sum(lead_count) <> 0 or sum(value_sum) <> 0)`
-        : table === 'stage_day_totals'
-          ? `(select workspace_id, stage_id, day, owner_id, source, sum(n) as n, sum(value) as v, sum(entered_sum) as e
+        : table === 'stage_close_totals'
+          ? `(select workspace_id, stage_id, close_day, owner_id, source, sum(n) as n, sum(value) as v
+               from stage_close_totals group by 1, 2, 3, 4, 5 having sum(n) <> 0 or sum(value) <> 0)`
+          : table === 'stage_day_totals'
+            ? `(select workspace_id, stage_id, day, owner_id, source, sum(n) as n, sum(value) as v, sum(entered_sum) as e
                from stage_day_totals group by 1, 2, 3, 4, 5 having sum(n) <> 0 or sum(value) <> 0 or sum(entered_sum) <> 0)`
-          : table === 'activity_day_totals'
-            ? `(select workspace_id, day, user_id, type, outcome, sum(n) as n from activity_day_totals
+            : table === 'activity_day_totals'
+              ? `(select workspace_id, day, user_id, type, outcome, sum(n) as n from activity_day_totals
                group by 1, 2, 3, 4, 5 having sum(n) <> 0)`
-            : table;
+              : table;
     const [r] = await query<{ n: number; h: string }>(
       t,
       `select count(*)::int as n, md5(coalesce(string_agg(r::text, E'\\n' order by r::text), '')) as h
@@ -278,7 +281,7 @@ describe.each(DB_KINDS)('merge and undo on %s', (kind) => {
   });
 
   it('merge then undo leaves every table exactly as before (row checksums), for each entity', async () => {
-    const noDrift = { reached: 0, firstResponse: 0, dayTotals: 0, stageDays: 0 };
+    const noDrift = { reached: 0, firstResponse: 0, dayTotals: 0, stageDays: 0, stageCloses: 0 };
     const p = await people();
     const ctx = ctxOf(s);
     const other = await people();

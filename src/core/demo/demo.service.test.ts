@@ -90,6 +90,7 @@ describe.each(DB_KINDS)('demo data on %s', (kind) => {
       firstResponse: 0,
       dayTotals: 0,
       stageDays: 0,
+      stageCloses: 0,
     });
     // Leads past Contacted went through it: median days in stage has data beyond New.
     const [through] = await q<{ n: number }>(sql`select count(distinct h.lead_id)::int as n
@@ -245,6 +246,7 @@ describe.each(DB_KINDS)('demo data on %s', (kind) => {
       firstResponse: 0,
       dayTotals: 0,
       stageDays: 0,
+      stageCloses: 0,
     });
     expect(again.members.every((m) => !m.created)).toBe(true);
   });

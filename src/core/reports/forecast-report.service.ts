@@ -1,12 +1,11 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { leads } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
 import { reportQuery } from './activity-report.service.js';
 import type { ForecastReport } from './forecast-report.schemas.js';
 import { openStages, reportPipeline } from './health-report.service.js';
 import type { ReportTable } from './report-file.js';
-import { conditionParam, type Drill, leadDrill, leadScope, type ReportScope } from './report-filters.js';
+import { conditionParam, type Drill, leadDrill, ownerIn, type ReportScope } from './report-filters.js';
 import { OPEN_STATUSES } from './team-report.service.js';
 
 /**
@@ -17,7 +16,6 @@ import { OPEN_STATUSES } from './team-report.service.js';
 
 const rowsOf = <T>(r: unknown): T[] => (r as { rows: T[] }).rows;
 const DAY = 86_400_000;
-const and = (conds: SQL[]) => (conds.length ? sql.join(conds, sql` and `) : sql`true`);
 const dayAfter = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
 const nextMonth = (m: string) => {
   const y = Number(m.slice(0, 4));
@@ -57,8 +55,20 @@ export async function forecastReport(
   const ps: ReportScope = { ...scope, pipelineId: p.id };
   const today = now.toISOString().slice(0, 10);
   const range = forecastRange(scope, today);
-  const ecd = leads.expectedCloseDate;
 
+  const nil = sql`'00000000-0000-0000-0000-000000000000'::uuid`;
+  const totals: SQL[] = [
+    sql`t.workspace_id = ${ctx.workspaceId}::uuid`,
+    sql`t.stage_id in (${openStages(ctx, p.id)})`,
+    ...ownerIn(ps, sql`nullif(t.owner_id, ${nil})`),
+  ];
+  if (ps.sources)
+    totals.push(
+      sql`t.source in (${sql.join(
+        ps.sources.map((x) => sql`${x}`),
+        sql`, `,
+      )})`,
+    );
   const [stageList, rows] = await Promise.all([
     db.execute(sql`select id, name, type, deleted_at is not null as deleted from stages
       where workspace_id = ${ctx.workspaceId}::uuid and pipeline_id = ${p.id}::uuid order by position, id`),
@@ -66,14 +76,15 @@ export async function forecastReport(
       db,
       sql`
       with d as (
-        -- the leads counted once per stage and expected date (a plain, parallel GROUP BY); the pipeline's
-        -- open stages imply the pipeline, so an index by stage covers it
-        select ${leads.stageId} as stage_id, ${ecd} as ecd, count(*) as n, sum(${leads.dealValue}) as v
-        from ${leads}
-        where ${and(leadScope(ctx, { ...ps, pipelineId: null }, leads, { created: false }))}
-          and ${leads.stageId} in (${openStages(ctx, p.id)})
-          and (${ecd} is null or ${ecd} < ${today}::date or (${ecd} >= ${range.from}::date and ${ecd} <= ${range.to}::date))
+        -- open leads per stage and expected date, from the kept totals (stage_close_totals, migration
+        -- 0017: live leads per stage, close date, owner and source); '-infinity' is no date
+        select t.stage_id, nullif(t.close_day, '-infinity'::date) as ecd, sum(t.n) as n, sum(t.value) as v
+        from stage_close_totals t
+        where ${sql.join(totals, sql` and `)}
+          and (t.close_day = '-infinity'::date or t.close_day < ${today}::date
+            or (t.close_day >= ${range.from}::date and t.close_day <= ${range.to}::date))
         group by 1, 2
+        having sum(t.n) <> 0
       ),
       f as (
         select d.stage_id, d.n, d.v, d.v * s.probability as wv,

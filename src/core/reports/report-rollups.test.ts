@@ -15,7 +15,7 @@ describe.each(DB_KINDS)('report rollups on %s', (kind) => {
   let c: Client;
   let stages: Record<string, string>;
   const drift = () => reportRollupDrift(t.handle.db, s.workspaceId);
-  const none = { reached: 0, firstResponse: 0, dayTotals: 0, stageDays: 0 };
+  const none = { reached: 0, firstResponse: 0, dayTotals: 0, stageDays: 0, stageCloses: 0 };
   const lead = async (title: string) => {
     const r = await c.post('/api/v1/leads', {
       title,
@@ -121,11 +121,13 @@ describe.each(DB_KINDS)('report rollups on %s', (kind) => {
       `delete from activity_day_totals where workspace_id = '${s.workspaceId}' and type = 'call'`,
     );
     await query(t, `delete from stage_day_totals where workspace_id = '${s.workspaceId}'`);
+    await query(t, `delete from stage_close_totals where workspace_id = '${s.workspaceId}'`);
     const off = await drift();
     expect(off.reached).toBe(1);
     expect(off.firstResponse).toBe(1);
     expect(off.dayTotals).toBeGreaterThan(0);
     expect(off.stageDays).toBeGreaterThan(0);
+    expect(off.stageCloses).toBeGreaterThan(0);
     await recountReportRollups(t.handle.db, s.workspaceId);
     expect(await drift()).toEqual(none);
     expect((await figures(x)).reached).toEqual(['New', 'Qualified']);

@@ -6,7 +6,8 @@ import type { Db } from '../db/client.js';
  * `leads.reached_stage_ids` (the stages of the lead's stage history), `leads.first_response_at` (its
  * first live call, email, meeting, note or sms), `activity_day_totals` (live activities per UTC day,
  * user, type and outcome) and `stage_day_totals` (live leads per stage, UTC day they entered it, owner
- * and source; migration 0016). `recountReportRollups` computes them again from the rows for one workspace,
+ * and source; migration 0016) and `stage_close_totals` (live leads per stage, expected close date,
+ * owner and source; migration 0017). `recountReportRollups` computes them again from the rows for one workspace,
  * for loads that run with triggers off (the demo's replica role); `reportRollupDrift` says how far the
  * kept figures are from the rows (0 everywhere when the triggers did their work).
  */
@@ -32,6 +33,13 @@ const stageDaysFromLeads = (
     coalesce(sum(deal_value), 0) as value, sum(extract(epoch from stage_entered_at)) as entered_sum
   from leads where workspace_id = ${ws} and deleted_at is null group by 1, 2, 3, 4`;
 
+const stageClosesFromLeads = (
+  ws: string,
+) => sql`select stage_id, coalesce(expected_close_date, '-infinity'::date) as close_day,
+    coalesce(owner_id, ${NIL}) as owner_id, coalesce(source, '') as source, count(*) as n,
+    coalesce(sum(deal_value), 0) as value
+  from leads where workspace_id = ${ws} and deleted_at is null group by 1, 2, 3, 4`;
+
 export async function recountReportRollups(db: Db, ws: string): Promise<void> {
   await db.execute(sql`update leads l set reached_stage_ids = d.ids from (${reachedFromHistory(ws)}) d
     where l.workspace_id = ${ws} and l.id = d.id and l.reached_stage_ids is distinct from d.ids`);
@@ -45,9 +53,18 @@ export async function recountReportRollups(db: Db, ws: string): Promise<void> {
   await db.execute(sql`delete from stage_day_totals where workspace_id = ${ws}`);
   await db.execute(sql`insert into stage_day_totals (workspace_id, stage_id, day, owner_id, source, slot, n, value, entered_sum)
     select ${ws}::uuid, stage_id, day, owner_id, source, 0, n, value, entered_sum from (${stageDaysFromLeads(ws)}) d`);
+  await db.execute(sql`delete from stage_close_totals where workspace_id = ${ws}`);
+  await db.execute(sql`insert into stage_close_totals (workspace_id, stage_id, close_day, owner_id, source, slot, n, value)
+    select ${ws}::uuid, stage_id, close_day, owner_id, source, 0, n, value from (${stageClosesFromLeads(ws)}) d`);
 }
 
-export type RollupDrift = { reached: number; firstResponse: number; dayTotals: number; stageDays: number };
+export type RollupDrift = {
+  reached: number;
+  firstResponse: number;
+  dayTotals: number;
+  stageDays: number;
+  stageCloses: number;
+};
 
 /** Leads whose kept figures differ from their rows, and day-total groups whose count differs. */
 export async function reportRollupDrift(db: Db, ws: string): Promise<RollupDrift> {
@@ -67,7 +84,13 @@ export async function reportRollupDrift(db: Db, ws: string): Promise<RollupDrift
                    from stage_day_totals where workspace_id = ${ws} group by 1, 2, 3, 4
                    having sum(n) <> 0 or sum(value) <> 0 or sum(entered_sum) <> 0) t
           on t.stage_id = d.stage_id and t.day = d.day and t.owner_id = d.owner_id and t.source = d.source
-        where (t.n, t.value, t.entered_sum) is distinct from (d.n, d.value, d.entered_sum)) as "stageDays"`),
+        where (t.n, t.value, t.entered_sum) is distinct from (d.n, d.value, d.entered_sum)) as "stageDays",
+      (select count(*)::int from (${stageClosesFromLeads(ws)}) d
+        full join (select stage_id, close_day, owner_id, source, sum(n) as n, sum(value) as value
+                   from stage_close_totals where workspace_id = ${ws} group by 1, 2, 3, 4
+                   having sum(n) <> 0 or sum(value) <> 0) t
+          on t.stage_id = d.stage_id and t.close_day = d.close_day and t.owner_id = d.owner_id and t.source = d.source
+        where (t.n, t.value) is distinct from (d.n, d.value)) as "stageCloses"`),
   );
   return r!;
 }

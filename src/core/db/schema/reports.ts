@@ -172,3 +172,23 @@ export const stageDayTotals = pgTable(
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.stageId, t.day, t.ownerId, t.source, t.slot] })],
 );
+
+/**
+ * Live leads per stage, expected close date ('-infinity' for none), owner and source, kept by
+ * statement-level triggers on leads (migration 0017): the forecast adds these up instead of reading
+ * every open lead. Close dates are days, so the forecast's months, overdue and undated rows are exact.
+ */
+export const stageCloseTotals = pgTable(
+  'stage_close_totals',
+  {
+    workspaceId: tenantId().references(() => workspaces.id),
+    stageId: uuid().notNull(),
+    closeDay: date().notNull(),
+    ownerId: uuid().notNull(),
+    source: text().notNull(),
+    slot: smallint().notNull(),
+    n: bigint({ mode: 'number' }).notNull().default(0),
+    value: numeric({ precision: 20, scale: 2 }).notNull().default('0'),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.stageId, t.closeDay, t.ownerId, t.source, t.slot] })],
+);
