@@ -98,7 +98,7 @@ CREATE TRIGGER "activities_a_first_response_delete" AFTER DELETE ON "activities"
 -- by name: the lead's first response (a lead row lock) before the totals.
 CREATE FUNCTION "activity_day_totals_apply"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  v_slot smallint := floor(random() * 16)::smallint;
+  v_slot smallint := (txid_current() % 16)::smallint;
 BEGIN
   IF TG_OP = 'INSERT' THEN
     INSERT INTO activity_day_totals AS t (workspace_id, day, user_id, type, outcome, slot, n)

@@ -17,7 +17,7 @@ ALTER TABLE "stage_day_totals" ADD CONSTRAINT "stage_day_totals_workspace_id_wor
 -- columns, the value and the deletion alone add nothing.
 CREATE FUNCTION "stage_day_totals_apply"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  v_slot smallint := floor(random() * 16)::smallint;
+  v_slot smallint := (txid_current() % 16)::smallint;
 BEGIN
   IF TG_OP = 'INSERT' THEN
     INSERT INTO stage_day_totals AS t (workspace_id, stage_id, day, owner_id, source, slot, n, value, entered_sum)
