@@ -9,9 +9,15 @@ import type {
   SourceRow,
   SourcesOut,
 } from './acquisition-report.schemas.js';
-import { reportQuery } from './activity-report.service.js';
 import type { ReportTable } from './report-file.js';
-import { conditionParam, type Drill, leadDrill, leadScope, type ReportScope } from './report-filters.js';
+import {
+  conditionParam,
+  type Drill,
+  leadDrill,
+  leadScope,
+  type ReportScope,
+  reportQuery,
+} from './report-filters.js';
 
 const rowsOf = <T>(r: unknown): T[] => (r as { rows: T[] }).rows;
 const QUALIFIED_STATUSES = ['qualified', 'proposal', 'won'];

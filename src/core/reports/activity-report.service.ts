@@ -10,7 +10,14 @@ import {
   HUMAN_ACTIVITY_TYPES,
 } from './activity-report.schemas.js';
 import type { ReportTable } from './report-file.js';
-import { conditionParam, type Drill, inRange, ownerIn, type ReportScope } from './report-filters.js';
+import {
+  conditionParam,
+  type Drill,
+  inRange,
+  ownerIn,
+  type ReportScope,
+  reportQuery,
+} from './report-filters.js';
 
 /**
  * Activity summary (SPEC 7, issue 6 item 5): activities that occurred in the range, by period, by user
@@ -176,27 +183,6 @@ type Row = {
   g: number;
   n: number;
 };
-
-/**
- * Runs a report statement with the planner settings reports want: no JIT (compiling a report's
- * expressions costs PostgreSQL a few hundred milliseconds, more than the aggregate itself) and the
- * work_mem its hashes and per-group sorts need (medians sort each group) without spilling to disk. One
- * transaction per statement so that the statements of a report can run side by side on the pool.
- */
-export async function reportQuery(db: Db, query: SQL, opts: { hashJoins?: boolean } = {}): Promise<unknown> {
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`set local jit = off`);
-    await tx.execute(sql`set local work_mem = '64MB'`);
-    await tx.execute(sql`set local statement_timeout = '30s'`);
-    // A join of two large sets whose sizes the planner cannot see (a materialized cohort): it would
-    // pick a nested loop of hundreds of thousands of index probes.
-    if (opts.hashJoins) {
-      await tx.execute(sql`set local enable_nestloop = off`);
-      await tx.execute(sql`set local enable_mergejoin = off`);
-    }
-    return tx.execute(query);
-  });
-}
 
 /** Names of the workspace's members, removed ones included (their activities still count). */
 export async function memberNames(

@@ -1,11 +1,17 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { Ctx } from '../shared/context.js';
-import { reportQuery } from './activity-report.service.js';
 import type { ForecastReport } from './forecast-report.schemas.js';
 import { openStages, reportPipeline } from './health-report.service.js';
 import type { ReportTable } from './report-file.js';
-import { conditionParam, type Drill, leadDrill, ownerIn, type ReportScope } from './report-filters.js';
+import {
+  conditionParam,
+  type Drill,
+  leadDrill,
+  ownerIn,
+  type ReportScope,
+  reportQuery,
+} from './report-filters.js';
 import { OPEN_STATUSES } from './team-report.service.js';
 
 /**

@@ -4,10 +4,9 @@ import { pipelines, stages } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
 import { sumDecimal } from '../shared/decimal.js';
 import { AppError } from '../shared/errors.js';
-import { reportQuery } from './activity-report.service.js';
 import type { FunnelOut } from './funnel-report.schemas.js';
 import type { ReportTable } from './report-file.js';
-import { conditionParam, leadDrill, leadScope, type ReportScope } from './report-filters.js';
+import { conditionParam, leadDrill, leadScope, type ReportScope, reportQuery } from './report-filters.js';
 
 const rowsOf = <T>(r: unknown): T[] => (r as { rows: T[] }).rows;
 const ratio = (a: number, b: number) => (b === 0 ? null : a / b);

@@ -4,10 +4,17 @@ import { leads } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
 import { sumDecimal } from '../shared/decimal.js';
 import { AppError } from '../shared/errors.js';
-import { reportQuery } from './activity-report.service.js';
 import type { HealthReport } from './health-report.schemas.js';
 import type { ReportTable } from './report-file.js';
-import { type Drill, inRange, leadDrill, leadScope, ownerIn, type ReportScope } from './report-filters.js';
+import {
+  type Drill,
+  inRange,
+  leadDrill,
+  leadScope,
+  ownerIn,
+  type ReportScope,
+  reportQuery,
+} from './report-filters.js';
 import { OPEN_STATUSES } from './team-report.service.js';
 
 /**

@@ -196,14 +196,23 @@ export function leadDrill(
 export const conditionParam = (c: unknown): string => JSON.stringify(c);
 
 /**
- * Runs a report's statements in one read-only transaction with the memory its sorts and hashes need
- * (a cohort of 250,000 leads spills 4 MB to disk) and a time limit, so one heavy report cannot hold a
- * connection for minutes.
+ * Runs a report statement with the planner settings reports want: no JIT (compiling a report's
+ * expressions costs PostgreSQL a few hundred milliseconds, more than the aggregate itself) and the
+ * work_mem its hashes and per-group sorts need (medians sort each group) without spilling to disk. One
+ * transaction per statement, so that the statements of a report run side by side on the pool, with a
+ * time limit so that one heavy report cannot hold a connection for minutes.
  */
-export async function reportTx<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+export async function reportQuery(db: Db, query: SQL, opts: { hashJoins?: boolean } = {}): Promise<unknown> {
   return db.transaction(async (tx) => {
+    await tx.execute(sql`set local jit = off`);
     await tx.execute(sql`set local work_mem = '64MB'`);
     await tx.execute(sql`set local statement_timeout = '30s'`);
-    return fn(tx);
+    // A join of two large sets whose sizes the planner cannot see (a materialized cohort): it would
+    // pick a nested loop of hundreds of thousands of index probes.
+    if (opts.hashJoins) {
+      await tx.execute(sql`set local enable_nestloop = off`);
+      await tx.execute(sql`set local enable_mergejoin = off`);
+    }
+    return tx.execute(query);
   });
 }

@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { leads } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
 import { sumDecimal } from '../shared/decimal.js';
-import { activityCounts, activityDrill, memberNames, reportQuery } from './activity-report.service.js';
+import { activityCounts, activityDrill, memberNames } from './activity-report.service.js';
 import type { ReportTable } from './report-file.js';
 import {
   conditionParam,
@@ -13,6 +13,7 @@ import {
   leadScope,
   NOBODY,
   type ReportScope,
+  reportQuery,
 } from './report-filters.js';
 import type { TeamReport, TeamReportRow } from './team-report.schemas.js';
 
