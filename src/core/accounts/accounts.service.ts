@@ -9,6 +9,7 @@ import { markLinked } from '../duplicates/duplicates.service.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { containsPattern } from '../shared/like.js';
 import { listConditionWhere } from '../shared/list-condition.js';
 import {
   cursorCondition,
@@ -85,7 +86,7 @@ export const accountListSpec: ListSpec = {
   },
   search: (q) => {
     // LIKE wildcards in the search text match literally.
-    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = containsPattern(q);
     return sql`(${accounts.name} ilike ${like} or ${accounts.domain} ilike ${like} or ${accounts.taxId} = ${q})`;
   },
   condition: 'account',

@@ -8,6 +8,7 @@ import { rescoreLeadsOf } from '../scoring/score-lead.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { containsPattern } from '../shared/like.js';
 import { listConditionWhere } from '../shared/list-condition.js';
 import {
   cursorCondition,
@@ -64,7 +65,7 @@ export const activityListSpec: ListSpec = {
     occurredAt: { kind: 'date', expr: activities.occurredAt, description: 'Occurred' },
   },
   search: (q) => {
-    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = containsPattern(q);
     return sql`(${activities.subject} ilike ${like} or ${activities.body} ilike ${like})`;
   },
   condition: 'activity',

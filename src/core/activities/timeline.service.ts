@@ -4,6 +4,7 @@ import type { Db } from '../db/client.js';
 import { activities, leads } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
+import { containsPattern } from '../shared/like.js';
 import { encodeCursor } from '../shared/list-query.js';
 import type { ActivityOut } from './activities.schemas.js';
 import { toActivity } from './activities.service.js';
@@ -25,7 +26,7 @@ export type TimelineItem = ActivityOut & { via: 'lead' | 'contact' };
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TS_RE = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}(:?\d{2})?|Z)?$/;
 
-const like = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+const like = (q: string) => containsPattern(q);
 
 function decode(cursor: string, sort: string): { v: string; id: string } {
   try {

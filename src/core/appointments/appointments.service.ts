@@ -7,6 +7,7 @@ import { appointments, leads } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { containsPattern } from '../shared/like.js';
 import {
   deletedCondition,
   type ListQuery,
@@ -77,7 +78,7 @@ const sqlSpec: ListSpec = {
   },
   filters,
   search: (q) => {
-    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = containsPattern(q);
     return sql`(${appointments.title} ilike ${like} or ${appointments.location} ilike ${like})`;
   },
 };

@@ -1,11 +1,12 @@
 import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
-import { contactSearch, escapeLike } from '../contacts/contacts.service.js';
+import { contactSearch } from '../contacts/contacts.service.js';
 import type { Db } from '../db/client.js';
 import { leads, pipelines, stages } from '../db/schema/index.js';
 import type { LeadOut } from '../leads/leads.schemas.js';
 import type { StageOut } from '../pipelines/pipelines.schemas.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
+import { containsPattern } from '../shared/like.js';
 import type { BoardOut, BoardQuery, Card, ColumnQuery } from './board.schemas.js';
 
 /**
@@ -70,7 +71,7 @@ export function boardConditions(ctx: Ctx, f: Omit<BoardQuery, 'limit'>): SQL[] {
         : sql`${leads.createdAt} <= ${bound(f.createdTo, false)}::timestamptz`,
     );
   if (f.q) {
-    const like = `%${escapeLike(f.q.toLowerCase())}%`;
+    const like = containsPattern(f.q.toLowerCase());
     where.push(sql`(${leads.contactId} in (select "contacts"."id" from "contacts"
         where "contacts"."workspace_id" = ${ctx.workspaceId} and ${contactSearch(f.q)})
       or lower(coalesce(${leads.title}, '')) like ${like})`);

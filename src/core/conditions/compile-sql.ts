@@ -1,7 +1,8 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { FieldError } from '../shared/errors.js';
+import { escapeLike } from '../shared/like.js';
 import { type FieldEnv, type RootTable, tableOf } from './condition-fields.js';
-import { escapeLike, foldAscii, microsToIso } from './condition-values.js';
+import { foldAscii, microsToIso } from './condition-values.js';
 import { invalidCondition } from './conditions.schemas.js';
 import {
   type BoundCondition,

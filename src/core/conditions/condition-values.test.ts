@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { escapeLike } from '../shared/like.js';
 import {
   compareDecimal,
   compareText,
-  escapeLike,
   foldAscii,
   isStorableText,
   isValidDate,

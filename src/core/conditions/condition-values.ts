@@ -175,7 +175,6 @@ export const addDays = (us: bigint, days: number): bigint => us + BigInt(days) *
 export const foldAscii = (s: string): string => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 
 /** LIKE pattern text with its metacharacters (and the escape character) escaped. */
-export const escapeLike = (s: string): string => s.replace(/[\\%_]/g, '\\$&');
 
 /**
  * Code-point order, which is UTF-8 byte order, which is PostgreSQL's COLLATE "C". (JS's `<` on strings

@@ -17,6 +17,7 @@ import { rescoreLeadsOf } from '../scoring/score-lead.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { containsPattern } from '../shared/like.js';
 import { listConditionWhere } from '../shared/list-condition.js';
 import {
   cursorCondition,
@@ -89,14 +90,12 @@ export const toContact = (r: ContactRow): ContactOut => ({
 export function contactSearch(q: string): SQL {
   const text = q.toLowerCase();
   const digits = q.replace(/\D/g, '');
-  const byText = sql`${contacts.searchText} like ${`%${escapeLike(text)}%`}`;
+  const byText = sql`${contacts.searchText} like ${containsPattern(text)}`;
   // Phone-like text ("+1 (415) 555-2671", "415.555.2671") also matches by its digits.
   if (digits.length >= 4 && /^[\d\s+().\-/]+$/.test(q))
     return sql`(${byText} or ${contacts.searchText} like ${`%${digits}%`})`;
   return byText;
 }
-
-export const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export const contactListSpec: ListSpec = {
   idExpr: contacts.id,

@@ -17,6 +17,7 @@ import { leadOut } from '../leads/leads.schemas.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { containsPattern } from '../shared/like.js';
 import type { ListQuery, ListSpec } from '../shared/list-query.js';
 import { checkVersion, iso } from '../shared/records.js';
 import { listTenantRows, loadTenantRow } from '../shared/tenant-rows.js';
@@ -114,7 +115,7 @@ export const customFieldListSpec: ListSpec = {
     key: { kind: 'text', expr: customFieldDefinitions.key, description: 'Key' },
   },
   search: (q) =>
-    sql`(${customFieldDefinitions.label} ilike ${`%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} or ${customFieldDefinitions.key} = ${q})`,
+    sql`(${customFieldDefinitions.label} ilike ${containsPattern(q)} or ${customFieldDefinitions.key} = ${q})`,
 };
 
 /** Definitions, in form order (`sort=position`, the default) when listed per entity. */

@@ -2,6 +2,7 @@ import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError, type FieldError } from '../shared/errors.js';
+import { containsPattern } from '../shared/like.js';
 import {
   CUSTOM_PARAM_RE,
   type ListQuery,
@@ -81,7 +82,7 @@ function condition(r: Resolved, op: Op, raw: string, param: string, country: str
   }
   if (op === 'contains') {
     if (!TEXTUAL.has(def.type)) throw bad(`[contains] works on text fields, not ${def.type}`);
-    const like = `%${raw.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = containsPattern(raw.toLowerCase());
     return sql`lower(${column} ->> ${def.key}) like ${like}`;
   }
   const values = op === 'eq' || op === 'ne' ? raw.split(',').map((s) => s.trim()) : [raw.trim()];

@@ -12,6 +12,7 @@ import { resolveStage } from '../pipelines/pipelines.service.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { containsPattern } from '../shared/like.js';
 import { listConditionWhere } from '../shared/list-condition.js';
 import {
   cursorCondition,
@@ -84,7 +85,7 @@ export const dealListSpec: ListSpec = {
     closeDate: { kind: 'date', expr: deals.closeDate, description: 'Close date' },
     createdAt: { kind: 'date', expr: deals.createdAt, description: 'Created' },
   },
-  search: (q) => sql`${deals.name} ilike ${`%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`,
+  search: (q) => sql`${deals.name} ilike ${containsPattern(q)}`,
   condition: 'deal',
 };
 

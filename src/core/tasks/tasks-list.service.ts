@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import { contacts, tasks } from '../db/schema/index.js';
 import type { Ctx } from '../shared/context.js';
 import { AppError } from '../shared/errors.js';
+import { containsPattern } from '../shared/like.js';
 import { listConditionWhere } from '../shared/list-condition.js';
 import {
   cursorCondition,
@@ -103,7 +104,7 @@ export const taskListSpec: ListSpec = {
     createdAt: { kind: 'date', expr: tasks.createdAt, description: 'Created' },
   },
   search: (q) => {
-    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = containsPattern(q);
     return sql`(${tasks.title} ilike ${like} or ${tasks.description} ilike ${like})`;
   },
   condition: 'task',
