@@ -91,6 +91,9 @@ describe.each(DB_KINDS)('demo data on %s', (kind) => {
       dayTotals: 0,
       stageDays: 0,
       stageCloses: 0,
+      funnelDays: 0,
+      stayLeads: 0,
+      stayDurations: 0,
     });
     // Leads past Contacted went through it: median days in stage has data beyond New.
     const [through] = await q<{ n: number }>(sql`select count(distinct h.lead_id)::int as n
@@ -247,6 +250,9 @@ describe.each(DB_KINDS)('demo data on %s', (kind) => {
       dayTotals: 0,
       stageDays: 0,
       stageCloses: 0,
+      funnelDays: 0,
+      stayLeads: 0,
+      stayDurations: 0,
     });
     expect(again.members.every((m) => !m.created)).toBe(true);
   });

@@ -10,7 +10,16 @@ import { runImport, settleImports } from './import-run.js';
 const TABLES = ['accounts', 'deals', 'activities', 'contacts', 'leads', 'tasks'];
 
 /** Row checksums of a workspace's tables: every column, as stored. */
-const NO_DRIFT = { reached: 0, firstResponse: 0, dayTotals: 0, stageDays: 0, stageCloses: 0 };
+const NO_DRIFT = {
+  reached: 0,
+  firstResponse: 0,
+  dayTotals: 0,
+  stageDays: 0,
+  stageCloses: 0,
+  funnelDays: 0,
+  stayLeads: 0,
+  stayDurations: 0,
+};
 
 async function checksums(t: TestApp, ws: string) {
   const out: Record<string, string> = {};

@@ -7,7 +7,16 @@ import { reportRollupDrift } from '../reports/report-rollups.js';
 import { settleImports } from './import-run.js';
 
 /** Row checksums of a workspace's leads and contacts: every column, as stored. */
-const NO_DRIFT = { reached: 0, firstResponse: 0, dayTotals: 0, stageDays: 0, stageCloses: 0 };
+const NO_DRIFT = {
+  reached: 0,
+  firstResponse: 0,
+  dayTotals: 0,
+  stageDays: 0,
+  stageCloses: 0,
+  funnelDays: 0,
+  stayLeads: 0,
+  stayDurations: 0,
+};
 
 async function checksums(t: TestApp, ws: string) {
   const out: Record<string, string> = {};

@@ -204,6 +204,38 @@ describe.each(DB_KINDS)('funnel, sources and campaigns reports on %s', (kind) =>
     }
   });
 
+  it("funnel: median days in stage is PostgreSQL's own percentile_cont over the cohort's ended stays", async () => {
+    // Unfiltered cohorts read kept histograms and one bucket of stays (ADR 016): the medians must be
+    // the very same numbers as the plain aggregate, for short and long ranges, odd and even counts.
+    const ranges: Filter[] = [
+      {},
+      { from: day(new Date(now.getTime() - 120 * DAY)), to: day(now) },
+      { from: day(new Date(now.getTime() - 30 * DAY)), to: day(new Date(now.getTime() - 30 * DAY)) },
+      { from: day(new Date(now.getTime() - 400 * DAY)), to: day(new Date(now.getTime() - 200 * DAY)) },
+    ];
+    for (const f of ranges) {
+      const r = await get(`/api/v1/reports/funnel?${qs(f)}`);
+      const plain = rowsOf<{ stage_id: string; n: number; v: number }>(
+        await h.db.execute(sql`select h.stage_id::text as stage_id, count(*)::int as n,
+            percentile_cont(0.5) within group (order by date_part('epoch', h.left_at - h.entered_at)) as v
+          from lead_stage_history h join leads l on l.workspace_id = h.workspace_id and l.id = h.lead_id
+          where l.workspace_id = ${demo.workspaceId} and l.deleted_at is null and l.pipeline_id = ${pipelineId}
+            and h.left_at is not null
+            and (${f.from ?? null}::date is null or l.created_at >= ${f.from ?? null}::date::timestamp at time zone 'UTC')
+            and (${f.to ?? null}::date is null or l.created_at < (${f.to ?? null}::date + 1)::timestamp at time zone 'UTC')
+          group by h.stage_id`),
+      );
+      const byStage = new Map(plain.map((p) => [p.stage_id, p]));
+      for (const s of r.stages as { stageId: string; stays: number; medianDaysInStage: number | null }[]) {
+        const p = byStage.get(s.stageId);
+        expect(s.stays, JSON.stringify(f)).toBe(p?.n ?? 0);
+        expect(s.medianDaysInStage, JSON.stringify(f)).toBe(
+          p ? Math.round((Number(p.v) / 86_400) * 100) / 100 : null,
+        );
+      }
+    }
+  });
+
   it("funnel: a stage's drill lists exactly its reached leads", async () => {
     const [, f] = filters()[1]!;
     const r = await get(`/api/v1/reports/funnel?${qs(f)}`);

@@ -15,7 +15,16 @@ describe.each(DB_KINDS)('report rollups on %s', (kind) => {
   let c: Client;
   let stages: Record<string, string>;
   const drift = () => reportRollupDrift(t.handle.db, s.workspaceId);
-  const none = { reached: 0, firstResponse: 0, dayTotals: 0, stageDays: 0, stageCloses: 0 };
+  const none = {
+    reached: 0,
+    firstResponse: 0,
+    dayTotals: 0,
+    stageDays: 0,
+    stageCloses: 0,
+    funnelDays: 0,
+    stayLeads: 0,
+    stayDurations: 0,
+  };
   const lead = async (title: string) => {
     const r = await c.post('/api/v1/leads', {
       title,
@@ -122,12 +131,17 @@ describe.each(DB_KINDS)('report rollups on %s', (kind) => {
     );
     await query(t, `delete from stage_day_totals where workspace_id = '${s.workspaceId}'`);
     await query(t, `delete from stage_close_totals where workspace_id = '${s.workspaceId}'`);
+    await query(t, `delete from funnel_day_totals where workspace_id = '${s.workspaceId}'`);
+    await query(t, `update lead_stage_history set lead_created_at = null where lead_id = '${x}'`);
+    await query(t, `delete from stay_duration_totals where workspace_id = '${s.workspaceId}'`);
     const off = await drift();
     expect(off.reached).toBe(1);
     expect(off.firstResponse).toBe(1);
     expect(off.dayTotals).toBeGreaterThan(0);
     expect(off.stageDays).toBeGreaterThan(0);
     expect(off.stageCloses).toBeGreaterThan(0);
+    expect(off.funnelDays).toBeGreaterThan(0);
+    expect(off.stayLeads).toBe(2);
     await recountReportRollups(t.handle.db, s.workspaceId);
     expect(await drift()).toEqual(none);
     expect((await figures(x)).reached).toEqual(['New', 'Qualified']);

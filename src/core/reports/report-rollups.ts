@@ -7,7 +7,9 @@ import type { Db } from '../db/client.js';
  * first live call, email, meeting, note or sms), `activity_day_totals` (live activities per UTC day,
  * user, type and outcome) and `stage_day_totals` (live leads per stage, UTC day they entered it, owner
  * and source; migration 0016) and `stage_close_totals` (live leads per stage, expected close date,
- * owner and source; migration 0017). `recountReportRollups` computes them again from the rows for one workspace,
+ * owner and source; migration 0017), and for the funnel (migration 0018, ADR 016) `funnel_day_totals`
+ * (live leads per pipeline, creation day, stages reached and lost reason), the lead columns on each stay
+ * and `stay_duration_totals` (ended stays per lead pipeline, creation day, stage and duration bucket). `recountReportRollups` computes them again from the rows for one workspace,
  * for loads that run with triggers off (the demo's replica role); `reportRollupDrift` says how far the
  * kept figures are from the rows (0 everywhere when the triggers did their work).
  */
@@ -40,6 +42,21 @@ const stageClosesFromLeads = (
     coalesce(sum(deal_value), 0) as value
   from leads where workspace_id = ${ws} and deleted_at is null group by 1, 2, 3, 4`;
 
+const LOST_KEY = sql`case when status = 'lost' then case when lost_reason is null then 'n' else 'v' || lost_reason end else '' end`;
+const funnelFromLeads = (ws: string) => sql`select pipeline_id, (created_at at time zone 'UTC')::date as day,
+    reached_stage_ids as reached, ${LOST_KEY} as lost, count(*) as n, coalesce(sum(deal_value), 0) as value
+  from leads where workspace_id = ${ws} and deleted_at is null group by 1, 2, 3, 4`;
+const staysOfLeads = (
+  ws: string,
+) => sql`select h.id, l.created_at, l.pipeline_id, l.deleted_at is null as live
+  from lead_stage_history h join leads l on l.workspace_id = h.workspace_id and l.id = h.lead_id
+  where h.workspace_id = ${ws}`;
+const durationsFromStays = (ws: string) => sql`select lead_pipeline_id as pipeline_id,
+    (lead_created_at at time zone 'UTC')::date as day, stage_id, report_duration_bucket(seconds) as bucket, count(*) as n
+  from lead_stage_history where workspace_id = ${ws} and seconds is not null and lead_live
+    and lead_created_at is not null and lead_pipeline_id is not null
+  group by 1, 2, 3, 4`;
+
 export async function recountReportRollups(db: Db, ws: string): Promise<void> {
   await db.execute(sql`update leads l set reached_stage_ids = d.ids from (${reachedFromHistory(ws)}) d
     where l.workspace_id = ${ws} and l.id = d.id and l.reached_stage_ids is distinct from d.ids`);
@@ -56,6 +73,17 @@ export async function recountReportRollups(db: Db, ws: string): Promise<void> {
   await db.execute(sql`delete from stage_close_totals where workspace_id = ${ws}`);
   await db.execute(sql`insert into stage_close_totals (workspace_id, stage_id, close_day, owner_id, source, slot, n, value)
     select ${ws}::uuid, stage_id, close_day, owner_id, source, 0, n, value from (${stageClosesFromLeads(ws)}) d`);
+  await db.execute(sql`delete from funnel_day_totals where workspace_id = ${ws}`);
+  await db.execute(sql`insert into funnel_day_totals (workspace_id, pipeline_id, day, reached, lost, slot, n, value)
+    select ${ws}::uuid, pipeline_id, day, reached, lost, 0, n, value from (${funnelFromLeads(ws)}) d`);
+  await db.execute(sql`update lead_stage_history h
+    set lead_created_at = d.created_at, lead_pipeline_id = d.pipeline_id, lead_live = d.live
+    from (${staysOfLeads(ws)}) d
+    where h.workspace_id = ${ws} and h.id = d.id
+      and (h.lead_created_at, h.lead_pipeline_id, h.lead_live) is distinct from (d.created_at, d.pipeline_id, d.live)`);
+  await db.execute(sql`delete from stay_duration_totals where workspace_id = ${ws}`);
+  await db.execute(sql`insert into stay_duration_totals (workspace_id, pipeline_id, day, stage_id, bucket, slot, n)
+    select ${ws}::uuid, pipeline_id, day, stage_id, bucket, 0, n from (${durationsFromStays(ws)}) d`);
 }
 
 export type RollupDrift = {
@@ -64,6 +92,9 @@ export type RollupDrift = {
   dayTotals: number;
   stageDays: number;
   stageCloses: number;
+  funnelDays: number;
+  stayLeads: number;
+  stayDurations: number;
 };
 
 /** Leads whose kept figures differ from their rows, and day-total groups whose count differs. */
@@ -90,7 +121,21 @@ export async function reportRollupDrift(db: Db, ws: string): Promise<RollupDrift
                    from stage_close_totals where workspace_id = ${ws} group by 1, 2, 3, 4
                    having sum(n) <> 0 or sum(value) <> 0) t
           on t.stage_id = d.stage_id and t.close_day = d.close_day and t.owner_id = d.owner_id and t.source = d.source
-        where (t.n, t.value) is distinct from (d.n, d.value)) as "stageCloses"`),
+        where (t.n, t.value) is distinct from (d.n, d.value)) as "stageCloses",
+      (select count(*)::int from (${funnelFromLeads(ws)}) d
+        full join (select pipeline_id, day, reached, lost, sum(n) as n, sum(value) as value
+                   from funnel_day_totals where workspace_id = ${ws} group by 1, 2, 3, 4
+                   having sum(n) <> 0 or sum(value) <> 0) t
+          on t.pipeline_id = d.pipeline_id and t.day = d.day and t.reached = d.reached and t.lost = d.lost
+        where (t.n, t.value) is distinct from (d.n, d.value)) as "funnelDays",
+      (select count(*)::int from lead_stage_history h join (${staysOfLeads(ws)}) d on d.id = h.id
+        where h.workspace_id = ${ws}
+          and (h.lead_created_at, h.lead_pipeline_id, h.lead_live) is distinct from (d.created_at, d.pipeline_id, d.live)) as "stayLeads",
+      (select count(*)::int from (${durationsFromStays(ws)}) d
+        full join (select pipeline_id, day, stage_id, bucket, sum(n) as n
+                   from stay_duration_totals where workspace_id = ${ws} group by 1, 2, 3, 4 having sum(n) <> 0) t
+          on t.pipeline_id = d.pipeline_id and t.day = d.day and t.stage_id = d.stage_id and t.bucket = d.bucket
+        where t.n is distinct from d.n) as "stayDurations"`),
   );
   return r!;
 }

@@ -192,3 +192,43 @@ export const stageCloseTotals = pgTable(
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.stageId, t.closeDay, t.ownerId, t.source, t.slot] })],
 );
+
+/**
+ * The funnel's cohorts (migration 0018, ADR 016): live leads per pipeline, UTC day of creation, set of
+ * stages reached and lost reason, with their value. `lost` is '' for a lead that is not lost, 'n' for a
+ * lost lead without a reason and 'v' followed by the reason otherwise. Kept by statement-level triggers
+ * on leads; `slot` spreads concurrent writers.
+ */
+export const funnelDayTotals = pgTable(
+  'funnel_day_totals',
+  {
+    workspaceId: tenantId().references(() => workspaces.id),
+    pipelineId: uuid().notNull(),
+    day: date().notNull(),
+    reached: uuid().array().notNull(),
+    lost: text().notNull(),
+    slot: smallint().notNull(),
+    n: bigint({ mode: 'number' }).notNull().default(0),
+    value: numeric({ precision: 20, scale: 2 }).notNull().default('0'),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.pipelineId, t.day, t.reached, t.lost, t.slot] })],
+);
+
+/**
+ * Ended stays of live leads per lead pipeline, UTC day the lead was created, stage and duration bucket
+ * (`report_duration_bucket(seconds)`, migration 0018): a histogram from which the funnel finds the
+ * bucket that holds a cohort's median time in stage, then reads that one bucket's stays (ADR 016).
+ */
+export const stayDurationTotals = pgTable(
+  'stay_duration_totals',
+  {
+    workspaceId: tenantId().references(() => workspaces.id),
+    pipelineId: uuid().notNull(),
+    day: date().notNull(),
+    stageId: uuid().notNull(),
+    bucket: smallint().notNull(),
+    slot: smallint().notNull(),
+    n: bigint({ mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.pipelineId, t.day, t.stageId, t.bucket, t.slot] })],
+);

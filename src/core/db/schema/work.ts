@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
+  doublePrecision,
   foreignKey,
   index,
   integer,
@@ -36,11 +38,24 @@ export const leadStageHistory = pgTable(
     leftAt: timestamp({ withTimezone: true }),
     /** Who moved the lead in (null: a system or migrated entry). */
     movedBy: uuid(),
+    /** Time in stage of an ended stay, in seconds (generated; null while the stay is open). */
+    seconds: doublePrecision().generatedAlwaysAs(sql`date_part('epoch', left_at - entered_at)`),
+    /**
+     * The lead's creation time, current pipeline and liveness, kept on its stays by triggers (migration
+     * 0018) so that the funnel's median time in stage reads one index range (ADR 016).
+     */
+    leadCreatedAt: timestamp({ withTimezone: true }),
+    leadPipelineId: uuid(),
+    leadLive: boolean(),
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),
     index('lead_stage_history_lead_idx').on(t.workspaceId, t.leadId, t.enteredAt),
     index('lead_stage_history_stage_idx').on(t.workspaceId, t.stageId, t.enteredAt),
+    index('lead_stage_history_seconds_idx')
+      // INCLUDE (lead_created_at, lead_pipeline_id) in migration 0018.
+      .on(t.workspaceId, t.stageId, t.seconds)
+      .where(sql`seconds is not null and lead_live`),
     foreignKey({
       name: 'lead_stage_history_lead_fk',
       columns: [t.workspaceId, t.leadId],
