@@ -44,13 +44,12 @@ BEGIN
     FROM new_rows n JOIN leads l ON l.workspace_id = n.workspace_id AND l.id = n.lead_id
     WHERE h.workspace_id = n.workspace_id AND h.id = n.id
       AND (h.lead_created_at, h.lead_pipeline_id, h.lead_live) IS DISTINCT FROM (l.created_at, l.pipeline_id, l.deleted_at IS NULL);
-  ELSIF EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.workspace_id = n.workspace_id AND o.id = n.id
-                WHERE n.lead_id <> o.lead_id) THEN
+  ELSIF EXISTS (SELECT workspace_id, id, lead_id FROM new_rows EXCEPT SELECT workspace_id, id, lead_id FROM old_rows) THEN
     UPDATE lead_stage_history h
     SET lead_created_at = l.created_at, lead_pipeline_id = l.pipeline_id, lead_live = l.deleted_at IS NULL
-    FROM new_rows n JOIN old_rows o ON o.workspace_id = n.workspace_id AND o.id = n.id
+    FROM (SELECT workspace_id, id, lead_id FROM new_rows EXCEPT SELECT workspace_id, id, lead_id FROM old_rows) n
       JOIN leads l ON l.workspace_id = n.workspace_id AND l.id = n.lead_id
-    WHERE n.lead_id <> o.lead_id AND h.workspace_id = n.workspace_id AND h.id = n.id
+    WHERE h.workspace_id = n.workspace_id AND h.id = n.id
       AND (h.lead_created_at, h.lead_pipeline_id, h.lead_live) IS DISTINCT FROM (l.created_at, l.pipeline_id, l.deleted_at IS NULL);
   END IF;
   RETURN NULL;
@@ -64,16 +63,17 @@ CREATE FUNCTION "lead_stays_copy"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   -- A statement-level trigger fires for statements that changed no rows too: update the stays only
   -- when a lead's columns changed, or the triggers on the stays and on the leads would call each other
-  -- without end.
-  IF NOT EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.workspace_id = n.workspace_id AND o.id = n.id
-      WHERE (n.created_at, n.pipeline_id, n.deleted_at IS NULL) IS DISTINCT FROM (o.created_at, o.pipeline_id, o.deleted_at IS NULL)) THEN
+  -- without end. The changed leads are new rows EXCEPT old rows (a hashed set operation), not a join of
+  -- the two transition tables, which the planner cannot estimate and may run as a nested loop.
+  IF NOT EXISTS (SELECT workspace_id, id, created_at, pipeline_id, deleted_at IS NULL FROM new_rows
+      EXCEPT SELECT workspace_id, id, created_at, pipeline_id, deleted_at IS NULL FROM old_rows) THEN
     RETURN NULL;
   END IF;
   UPDATE lead_stage_history h
-  SET lead_created_at = n.created_at, lead_pipeline_id = n.pipeline_id, lead_live = n.deleted_at IS NULL
-  FROM new_rows n JOIN old_rows o ON o.workspace_id = n.workspace_id AND o.id = n.id
-  WHERE (n.created_at, n.pipeline_id, n.deleted_at IS NULL) IS DISTINCT FROM (o.created_at, o.pipeline_id, o.deleted_at IS NULL)
-    AND h.workspace_id = n.workspace_id AND h.lead_id = n.id;
+  SET lead_created_at = n.created_at, lead_pipeline_id = n.pipeline_id, lead_live = n.live
+  FROM (SELECT workspace_id, id, created_at, pipeline_id, deleted_at IS NULL AS live FROM new_rows
+        EXCEPT SELECT workspace_id, id, created_at, pipeline_id, deleted_at IS NULL FROM old_rows) n
+  WHERE h.workspace_id = n.workspace_id AND h.lead_id = n.id;
   RETURN NULL;
 END
 $$;--> statement-breakpoint
@@ -191,3 +191,72 @@ GROUP BY 1, 2, 3, 4, 5;--> statement-breakpoint
 -- 5. A cohort's stays of one stage in one duration bucket and above, in duration order (the median's
 -- bucket is read from here after the histogram has found it).
 CREATE INDEX "lead_stage_history_seconds_idx" ON "lead_stage_history" USING btree ("workspace_id","stage_id","seconds") INCLUDE ("lead_created_at","lead_pipeline_id") WHERE seconds is not null and lead_live;
+--> statement-breakpoint
+-- 6. The update branches of 0015's triggers found changed rows by joining the two transition tables,
+-- which the planner cannot estimate: a bulk update (100,000 stays closed, activities restored) could
+-- run as a nested loop, quadratic. They take new rows EXCEPT old rows instead, as lead_stays_copy does.
+CREATE OR REPLACE FUNCTION "lead_reached_stages_apply"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    UPDATE leads l
+    SET reached_stage_ids = (SELECT array_agg(DISTINCT s ORDER BY s) FROM unnest(l.reached_stage_ids || d.ids) s)
+    FROM (SELECT workspace_id, lead_id, array_agg(DISTINCT stage_id) AS ids FROM new_rows GROUP BY 1, 2) d
+    WHERE l.workspace_id = d.workspace_id AND l.id = d.lead_id AND NOT (l.reached_stage_ids @> d.ids);
+  ELSIF TG_OP = 'DELETE' THEN
+    UPDATE leads l
+    SET reached_stage_ids = coalesce((SELECT array_agg(DISTINCT h.stage_id ORDER BY h.stage_id)
+      FROM lead_stage_history h WHERE h.workspace_id = l.workspace_id AND h.lead_id = l.id), '{}')
+    FROM (SELECT DISTINCT workspace_id, lead_id FROM old_rows) d
+    WHERE l.workspace_id = d.workspace_id AND l.id = d.lead_id;
+  ELSE
+    UPDATE leads l
+    SET reached_stage_ids = coalesce((SELECT array_agg(DISTINCT h.stage_id ORDER BY h.stage_id)
+      FROM lead_stage_history h WHERE h.workspace_id = l.workspace_id AND h.lead_id = l.id), '{}')
+    FROM (
+      SELECT workspace_id, lead_id FROM (SELECT workspace_id, id, lead_id, stage_id FROM new_rows
+        EXCEPT SELECT workspace_id, id, lead_id, stage_id FROM old_rows) x
+      UNION
+      SELECT workspace_id, lead_id FROM (SELECT workspace_id, id, lead_id, stage_id FROM old_rows
+        EXCEPT SELECT workspace_id, id, lead_id, stage_id FROM new_rows) y
+    ) d
+    WHERE l.workspace_id = d.workspace_id AND l.id = d.lead_id;
+  END IF;
+  RETURN NULL;
+END
+$$;--> statement-breakpoint
+CREATE OR REPLACE FUNCTION "lead_first_response_apply"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    UPDATE leads l SET first_response_at = d.at
+    FROM (SELECT workspace_id, lead_id, min(occurred_at) AS at FROM new_rows
+          WHERE lead_id IS NOT NULL AND deleted_at IS NULL AND type IN ('call', 'email', 'meeting', 'note', 'sms')
+          GROUP BY 1, 2) d
+    WHERE l.workspace_id = d.workspace_id AND l.id = d.lead_id
+      AND (l.first_response_at IS NULL OR l.first_response_at > d.at);
+  ELSIF TG_OP = 'DELETE' THEN
+    UPDATE leads l
+    SET first_response_at = (SELECT min(a.occurred_at) FROM activities a
+      WHERE a.workspace_id = l.workspace_id AND a.lead_id = l.id AND a.deleted_at IS NULL
+        AND a.type IN ('call', 'email', 'meeting', 'note', 'sms'))
+    FROM (SELECT DISTINCT workspace_id, lead_id FROM old_rows
+          WHERE lead_id IS NOT NULL AND deleted_at IS NULL AND type IN ('call', 'email', 'meeting', 'note', 'sms')) d
+    WHERE l.workspace_id = d.workspace_id AND l.id = d.lead_id;
+  ELSE
+    UPDATE leads l
+    SET first_response_at = (SELECT min(a.occurred_at) FROM activities a
+      WHERE a.workspace_id = l.workspace_id AND a.lead_id = l.id AND a.deleted_at IS NULL
+        AND a.type IN ('call', 'email', 'meeting', 'note', 'sms'))
+    FROM (
+      SELECT workspace_id, lead_id FROM (SELECT workspace_id, id, lead_id, type, occurred_at, deleted_at FROM new_rows
+        EXCEPT SELECT workspace_id, id, lead_id, type, occurred_at, deleted_at FROM old_rows) x
+      WHERE lead_id IS NOT NULL
+      UNION
+      SELECT workspace_id, lead_id FROM (SELECT workspace_id, id, lead_id, type, occurred_at, deleted_at FROM old_rows
+        EXCEPT SELECT workspace_id, id, lead_id, type, occurred_at, deleted_at FROM new_rows) y
+      WHERE lead_id IS NOT NULL
+    ) d
+    WHERE l.workspace_id = d.workspace_id AND l.id = d.lead_id;
+  END IF;
+  RETURN NULL;
+END
+$$;
