@@ -14,8 +14,14 @@ export async function enterStage(
   e: { leadId: string; pipelineId: string; stageId: string; isNew?: boolean },
 ): Promise<void> {
   const h = leadStageHistory;
-  const open = sql`insert into ${h} (workspace_id, id, lead_id, pipeline_id, stage_id, moved_by)
-    values (${ctx.workspaceId}, ${newId()}, ${e.leadId}, ${e.pipelineId}, ${e.stageId}, ${ctx.userId ?? null})`;
+  // The stay carries its lead's creation time, pipeline and liveness (migration 0018). Written here, so
+  // that the trigger that fills them finds nothing left to do instead of updating the new row again; a
+  // lead not visible yet leaves them null for that trigger.
+  const open = sql`insert into ${h} (workspace_id, id, lead_id, pipeline_id, stage_id, moved_by,
+      lead_created_at, lead_pipeline_id, lead_live)
+    select ${ctx.workspaceId}::uuid, ${newId()}::uuid, ${e.leadId}::uuid, ${e.pipelineId}::uuid, ${e.stageId}::uuid,
+      ${ctx.userId ?? null}::uuid, l.created_at, l.pipeline_id, l.deleted_at is null
+    from (values (1)) v left join leads l on l.workspace_id = ${ctx.workspaceId} and l.id = ${e.leadId}`;
   if (e.isNew) {
     await tx.execute(open);
     return;
