@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { undoMerge } from '../src/core/merges/merge-undo.service.js';
 import { mergeRecords } from '../src/core/merges/merges.service.js';
-import { reportRollupDrift } from '../src/core/reports/report-rollups.js';
+import { NO_ROLLUP_DRIFT, reportRollupDrift } from '../src/core/reports/report-rollups.js';
 import type { Ctx } from '../src/core/shared/context.js';
 import { newId } from '../src/core/shared/ids.js';
 import { type Session, type TestApp, testApp } from './app.js';
@@ -289,16 +289,6 @@ describe.each(DB_KINDS)('merge and undo on %s', (kind) => {
   });
 
   it('merge then undo leaves every table exactly as before (row checksums), for each entity', async () => {
-    const noDrift = {
-      reached: 0,
-      firstResponse: 0,
-      dayTotals: 0,
-      stageDays: 0,
-      stageCloses: 0,
-      funnelDays: 0,
-      stayLeads: 0,
-      stayDurations: 0,
-    };
     const p = await people();
     const ctx = ctxOf(s);
     const other = await people();
@@ -331,10 +321,10 @@ describe.each(DB_KINDS)('merge and undo on %s', (kind) => {
       const during = await checksums(t);
       expect(during, entity).not.toEqual(before);
       // The reports' kept figures (reached stages, first response, day totals) follow the moved rows.
-      expect(await reportRollupDrift(t.handle.db, s.workspaceId), entity).toEqual(noDrift);
+      expect(await reportRollupDrift(t.handle.db, s.workspaceId), entity).toEqual(NO_ROLLUP_DRIFT);
       await undoMerge(t.handle.db, ctx, r.mergeId!);
       expect(await checksums(t), entity).toEqual(before);
-      expect(await reportRollupDrift(t.handle.db, s.workspaceId), entity).toEqual(noDrift);
+      expect(await reportRollupDrift(t.handle.db, s.workspaceId), entity).toEqual(NO_ROLLUP_DRIFT);
     }
     expect(fromLead.id).toBeTruthy();
   });

@@ -3,23 +3,13 @@ import { type Session, type TestApp, testApp } from '../../../test/app.js';
 import { DB_KINDS } from '../../../test/db.js';
 import { type Client, client, expectProblem, query } from '../../../test/helpers.js';
 import { multipart } from '../../../test/multipart.js';
-import { reportRollupDrift } from '../reports/report-rollups.js';
+import { NO_ROLLUP_DRIFT, reportRollupDrift } from '../reports/report-rollups.js';
 import { systemCtx } from '../shared/context.js';
 import { runImport, settleImports } from './import-run.js';
 
 const TABLES = ['accounts', 'deals', 'activities', 'contacts', 'leads', 'tasks'];
 
 /** Row checksums of a workspace's tables: every column, as stored. */
-const NO_DRIFT = {
-  reached: 0,
-  firstResponse: 0,
-  dayTotals: 0,
-  stageDays: 0,
-  stageCloses: 0,
-  funnelDays: 0,
-  stayLeads: 0,
-  stayDurations: 0,
-};
 
 async function checksums(t: TestApp, ws: string) {
   const out: Record<string, string> = {};
@@ -141,7 +131,7 @@ describe.each(DB_KINDS)('imports of accounts, deals and activities on %s', (kind
     expect(rows[5]!.reason).toBe('repeats row 3 (same account)');
     expect(await checksums(t, s.workspaceId)).toEqual(before);
     // The reports' kept figures follow the rollback (ADR 015).
-    expect(await reportRollupDrift(t.handle.db, s.workspaceId)).toEqual(NO_DRIFT);
+    expect(await reportRollupDrift(t.handle.db, s.workspaceId)).toEqual(NO_ROLLUP_DRIFT);
 
     const done = await runToEnd(r.body.id);
     expect(done.result).toMatchObject({ created: 1, updated: 2, skipped: 1, failed: 2 });
@@ -189,7 +179,7 @@ describe.each(DB_KINDS)('imports of accounts, deals and activities on %s', (kind
     expect(await rollback(r.body.id)).toEqual({ deleted: 1, restored: 2, conflicts: 0, forced: false });
     expect(await checksums(t, s.workspaceId)).toEqual(before);
     // The reports' kept figures follow the rollback (ADR 015).
-    expect(await reportRollupDrift(t.handle.db, s.workspaceId)).toEqual(NO_DRIFT);
+    expect(await reportRollupDrift(t.handle.db, s.workspaceId)).toEqual(NO_ROLLUP_DRIFT);
   });
 
   it('accounts and deals are not matched on email or phone (422, nothing kept)', async () => {
@@ -255,7 +245,7 @@ describe.each(DB_KINDS)('imports of accounts, deals and activities on %s', (kind
     ]);
     expect(await checksums(t, s.workspaceId)).toEqual(before);
     // The reports' kept figures follow the rollback (ADR 015).
-    expect(await reportRollupDrift(t.handle.db, s.workspaceId)).toEqual(NO_DRIFT);
+    expect(await reportRollupDrift(t.handle.db, s.workspaceId)).toEqual(NO_ROLLUP_DRIFT);
 
     const done = await runToEnd(r.body.id);
     expect(done.result).toMatchObject({ created: 1, updated: 1, skipped: 0, failed: 4 });
@@ -295,7 +285,7 @@ describe.each(DB_KINDS)('imports of accounts, deals and activities on %s', (kind
     expect(await rollback(r.body.id)).toEqual({ deleted: 1, restored: 1, conflicts: 0, forced: false });
     expect(await checksums(t, s.workspaceId)).toEqual(before);
     // The reports' kept figures follow the rollback (ADR 015).
-    expect(await reportRollupDrift(t.handle.db, s.workspaceId)).toEqual(NO_DRIFT);
+    expect(await reportRollupDrift(t.handle.db, s.workspaceId)).toEqual(NO_ROLLUP_DRIFT);
   });
 
   it('deals: a deal changed since the import is a conflict; force restores it', async () => {
@@ -376,7 +366,7 @@ describe.each(DB_KINDS)('imports of accounts, deals and activities on %s', (kind
     expect(rows[6]!.errors[0]!.field).toBe('Lead');
     expect(await checksums(t, s.workspaceId)).toEqual(before);
     // The reports' kept figures follow the rollback (ADR 015).
-    expect(await reportRollupDrift(t.handle.db, s.workspaceId)).toEqual(NO_DRIFT);
+    expect(await reportRollupDrift(t.handle.db, s.workspaceId)).toEqual(NO_ROLLUP_DRIFT);
 
     const done = await runToEnd(r.body.id);
     expect(done.result).toMatchObject({ created: 2, updated: 0, skipped: 0, failed: 5 });
@@ -409,7 +399,7 @@ describe.each(DB_KINDS)('imports of accounts, deals and activities on %s', (kind
     expect(await rollback(r.body.id)).toEqual({ deleted: 2, restored: 0, conflicts: 0, forced: false });
     expect(await checksums(t, s.workspaceId)).toEqual(before);
     // The reports' kept figures follow the rollback (ADR 015).
-    expect(await reportRollupDrift(t.handle.db, s.workspaceId)).toEqual(NO_DRIFT);
+    expect(await reportRollupDrift(t.handle.db, s.workspaceId)).toEqual(NO_ROLLUP_DRIFT);
   });
   it('accounts: custom.<key> match, flagged duplicates, an account in use stays even forced', async () => {
     const f = await c.post('/api/v1/custom-fields', {
@@ -571,7 +561,7 @@ describe.each(DB_KINDS)('imports of accounts, deals and activities on %s', (kind
     expect(await rollback(r.body.id)).toEqual({ deleted: 3, restored: 1, conflicts: 0, forced: false });
     expect(await checksums(t, s.workspaceId)).toEqual(before);
     // The reports' kept figures follow the rollback (ADR 015).
-    expect(await reportRollupDrift(t.handle.db, s.workspaceId)).toEqual(NO_DRIFT);
+    expect(await reportRollupDrift(t.handle.db, s.workspaceId)).toEqual(NO_ROLLUP_DRIFT);
   });
   it('activities and deals people worked on since the import are conflicts; force undoes them', async () => {
     const lead = (

@@ -3,20 +3,10 @@ import { type Session, type TestApp, testApp } from '../../../test/app.js';
 import { DB_KINDS } from '../../../test/db.js';
 import { type Client, client, expectProblem, query } from '../../../test/helpers.js';
 import { multipart } from '../../../test/multipart.js';
-import { reportRollupDrift } from '../reports/report-rollups.js';
+import { NO_ROLLUP_DRIFT, reportRollupDrift } from '../reports/report-rollups.js';
 import { settleImports } from './import-run.js';
 
 /** Row checksums of a workspace's leads and contacts: every column, as stored. */
-const NO_DRIFT = {
-  reached: 0,
-  firstResponse: 0,
-  dayTotals: 0,
-  stageDays: 0,
-  stageCloses: 0,
-  funnelDays: 0,
-  stayLeads: 0,
-  stayDurations: 0,
-};
 
 async function checksums(t: TestApp, ws: string) {
   const out: Record<string, string> = {};
@@ -113,7 +103,7 @@ describe.each(DB_KINDS)('imports on %s', (kind) => {
     // Nothing written yet.
     expect(await checksums(t, s.workspaceId)).toEqual(before);
     // The reports' kept figures follow the rollback (ADR 015).
-    expect(await reportRollupDrift(t.handle.db, s.workspaceId)).toEqual(NO_DRIFT);
+    expect(await reportRollupDrift(t.handle.db, s.workspaceId)).toEqual(NO_ROLLUP_DRIFT);
 
     const done = await runToEnd(imp.id);
     expect(done.result).toMatchObject({ created: 3, updated: 0, skipped: 1, failed: 1, contactsCreated: 2 });
@@ -147,14 +137,14 @@ describe.each(DB_KINDS)('imports on %s', (kind) => {
     ]);
 
     // The import's set-based writes kept the reports' figures (reached stages, totals).
-    expect(await reportRollupDrift(t.handle.db, s.workspaceId)).toEqual(NO_DRIFT);
+    expect(await reportRollupDrift(t.handle.db, s.workspaceId)).toEqual(NO_ROLLUP_DRIFT);
     const rb = await c.post(`/api/v1/imports/${imp.id}/rollback`, {});
     expect(rb.status, JSON.stringify(rb.body)).toBe(200);
     expect(rb.body.status).toBe('rolled_back');
     expect(rb.body.result.rolledBack).toEqual({ deleted: 5, restored: 0, conflicts: 0, forced: false });
     expect(await checksums(t, s.workspaceId)).toEqual(before);
     // The reports' kept figures follow the rollback (ADR 015).
-    expect(await reportRollupDrift(t.handle.db, s.workspaceId)).toEqual(NO_DRIFT);
+    expect(await reportRollupDrift(t.handle.db, s.workspaceId)).toEqual(NO_ROLLUP_DRIFT);
   });
 
   it('create-or-update: updates matches with before-images; rollback restores them exactly; changed-since rows are conflicts', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Session, type TestApp, testApp } from '../../../test/app.js';
 import { DB_KINDS } from '../../../test/db.js';
 import { type Client, client, query } from '../../../test/helpers.js';
-import { recountReportRollups, reportRollupDrift } from './report-rollups.js';
+import { NO_ROLLUP_DRIFT, recountReportRollups, reportRollupDrift } from './report-rollups.js';
 
 /**
  * The figures the reports read instead of scanning (migration 0015): each lead's reached stages and
@@ -15,16 +15,6 @@ describe.each(DB_KINDS)('report rollups on %s', (kind) => {
   let c: Client;
   let stages: Record<string, string>;
   const drift = () => reportRollupDrift(t.handle.db, s.workspaceId);
-  const none = {
-    reached: 0,
-    firstResponse: 0,
-    dayTotals: 0,
-    stageDays: 0,
-    stageCloses: 0,
-    funnelDays: 0,
-    stayLeads: 0,
-    stayDurations: 0,
-  };
   const lead = async (title: string) => {
     const r = await c.post('/api/v1/leads', {
       title,
@@ -80,7 +70,7 @@ describe.each(DB_KINDS)('report rollups on %s', (kind) => {
     // A stage change through PATCH too.
     expect((await c.patch(`/api/v1/leads/${a}`, { stageId: stages.Won })).status).toBe(200);
     expect((await figures(a)).reached).toEqual(['New', 'Contacted', 'Qualified', 'Proposal', 'Won']);
-    expect(await drift()).toEqual(none);
+    expect(await drift()).toEqual(NO_ROLLUP_DRIFT);
   });
 
   it('keeps first response and day totals through activity creates, edits, deletes and restores', async () => {
@@ -113,11 +103,11 @@ describe.each(DB_KINDS)('report rollups on %s', (kind) => {
     expect((await c.del(`/api/v1/activities/${call}`)).status).toBe(200);
     expect((await figures(b)).first).toBe('2026-03-05T09:00:00');
     expect(await dayTotal('2026-03-02', 'call')).toBe(before);
-    expect(await drift()).toEqual(none);
+    expect(await drift()).toEqual(NO_ROLLUP_DRIFT);
     expect((await c.post(`/api/v1/activities/${call}/restore`)).status).toBe(200);
     expect((await figures(b)).first).toBe('2026-03-02T10:00:00');
     expect(await dayTotal('2026-03-02', 'call')).toBe(before + 1);
-    expect(await drift()).toEqual(none);
+    expect(await drift()).toEqual(NO_ROLLUP_DRIFT);
   });
 
   it('recounts figures written with triggers off, and says how far off they were', async () => {
@@ -143,7 +133,7 @@ describe.each(DB_KINDS)('report rollups on %s', (kind) => {
     expect(off.funnelDays).toBeGreaterThan(0);
     expect(off.stayLeads).toBe(2);
     await recountReportRollups(t.handle.db, s.workspaceId);
-    expect(await drift()).toEqual(none);
+    expect(await drift()).toEqual(NO_ROLLUP_DRIFT);
     expect((await figures(x)).reached).toEqual(['New', 'Qualified']);
   });
 });

@@ -97,6 +97,18 @@ export type RollupDrift = {
   stayDurations: number;
 };
 
+/** What `reportRollupDrift` says when every kept figure agrees with its rows. */
+export const NO_ROLLUP_DRIFT: RollupDrift = {
+  reached: 0,
+  firstResponse: 0,
+  dayTotals: 0,
+  stageDays: 0,
+  stageCloses: 0,
+  funnelDays: 0,
+  stayLeads: 0,
+  stayDurations: 0,
+};
+
 /** Leads whose kept figures differ from their rows, and day-total groups whose count differs. */
 export async function reportRollupDrift(db: Db, ws: string): Promise<RollupDrift> {
   const [r] = rowsOf<RollupDrift>(
