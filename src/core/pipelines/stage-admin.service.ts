@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { writeAudit } from '../audit/audit.service.js';
 import type { Db } from '../db/client.js';
 import { leads, stages } from '../db/schema/index.js';
+import { QUALIFIED_STATUSES, recountAcquisitionTotals } from '../reports/report-rollups.js';
 import { recomputeLeads } from '../scoring/recompute.service.js';
 import { ruleSetFor } from '../scoring/scoring-rule-set.js';
 import type { Ctx } from '../shared/context.js';
@@ -24,6 +25,8 @@ import type {
   StageUpdate,
 } from './pipelines.schemas.js';
 import { getPipeline, toStage } from './pipelines.service.js';
+
+const QUALIFYING = new Set<string>(QUALIFIED_STATUSES);
 
 type StageRow = typeof stages.$inferSelect;
 /** Moved leads rescored per statement (ids are sent as parameters). */
@@ -199,6 +202,10 @@ export async function updateStage(
         r.rows.map((x) => x.id),
       );
     }
+    // Leads that ever reached the stage count as qualified or not by its status: the sources report's
+    // kept totals are counted again when that changes (a rare settings change, one pass of the leads).
+    if (QUALIFYING.has(set.leadStatus) !== QUALIFYING.has(cur.leadStatus))
+      await recountAcquisitionTotals(tx, ctx.workspaceId);
     await bumpPipeline(tx, ctx, pipelineId);
     await writeAudit(tx, ctx, {
       action: 'update',

@@ -1,7 +1,15 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { Ctx } from '../shared/context.js';
 import { sumDecimal } from '../shared/decimal.js';
+import {
+  type AcquisitionBy,
+  acquisitionCosts,
+  acquisitionCounts,
+  type Counts,
+  qualifiedStageIds,
+  winMedians,
+} from './acquisition-figures.js';
 import type {
   AcquisitionFigures,
   CampaignRow,
@@ -10,29 +18,11 @@ import type {
   SourcesOut,
 } from './acquisition-report.schemas.js';
 import type { ReportTable } from './report-file.js';
-import {
-  conditionParam,
-  type Drill,
-  leadDrill,
-  leadScope,
-  type ReportScope,
-  reportQuery,
-} from './report-filters.js';
+import { conditionParam, type Drill, leadDrill, type ReportScope } from './report-filters.js';
 
 const rowsOf = <T>(r: unknown): T[] => (r as { rows: T[] }).rows;
-const QUALIFIED_STATUSES = ['qualified', 'proposal', 'won'];
 
-type Group = {
-  key: string | null;
-  variants: string[] | null;
-  leads: number;
-  qualified: number;
-  won: number;
-  lost: number;
-  wonValue: string;
-  medianWinSeconds: number | null;
-  cost: string | null;
-};
+type Group = Counts & { medianWinSeconds: number | null; cost: string | null };
 
 /** Cents of a decimal string. */
 const cents = (x: string): bigint => {
@@ -48,103 +38,41 @@ function perUnit(amount: string | null, n: number): string | null {
   return sumDecimal([`${q / 100n}.${String(q % 100n).padStart(2, '0')}`]);
 }
 
-/** Stages that count as qualified: any stage (any pipeline, removed ones too) with status qualified or later. */
-async function qualifiedStageIds(db: Db, ctx: Ctx): Promise<string[]> {
-  return rowsOf<{ id: string }>(
-    await db.execute(
-      sql`select id from stages where workspace_id = ${ctx.workspaceId} and lead_status in (${sql.join(
-        QUALIFIED_STATUSES.map((s) => sql`${s}`),
-        sql`, `,
-      )}) order by id`,
-    ),
-  ).map((r) => r.id);
-}
-
-/** Spend per key in the scope's range: each cost period prorated by the days it overlaps the range. */
-function costSql(ctx: Ctx, scope: ReportScope, key: SQL): SQL {
-  const lo = scope.from ? sql`greatest(cc.period_start, ${scope.from}::date)` : sql`cc.period_start`;
-  const hi = scope.to ? sql`least(cc.period_end, ${scope.to}::date)` : sql`cc.period_end`;
-  return sql`select ${key} as key, round(sum(cc.amount * (${hi} - ${lo} + 1) / (cc.period_end - cc.period_start + 1)), 2) as cost
-    from campaign_costs cc join campaigns ca on ca.workspace_id = cc.workspace_id and ca.id = cc.campaign_id
-    where cc.workspace_id = ${ctx.workspaceId} and ca.deleted_at is null and ${hi} >= ${lo}${
-      scope.sources
-        ? sql` and ca.source in (${sql.join(
-            scope.sources.map((x) => sql`${x}`),
-            sql`, `,
-          )})`
-        : sql``
-    }
-    group by 1`;
-}
-
+/** The groups' counts, medians to win and spend, side by side on the pool; and the overall median. */
 async function groups(
   db: Db,
   ctx: Ctx,
   scope: ReportScope,
-  by: 'source' | 'campaign',
+  by: AcquisitionBy,
   qualifiedIds: string[],
   withCosts: boolean,
-): Promise<Group[]> {
-  const key = by === 'source' ? sql`leads.source` : sql`lower(leads.campaign)`;
-  // Reached a qualified stage: the lead's stage history as a set (kept on the lead, migration 0015).
-  const qualified = qualifiedIds.length
-    ? sql`leads.reached_stage_ids && array[${sql.join(
-        qualifiedIds.map((i) => sql`${i}::uuid`),
-        sql`, `,
-      )}]::uuid[]`
-    : sql`false`;
-  const costKey = by === 'source' ? sql`ca.source` : sql`lower(ca.name)`;
-  const rows = rowsOf<{
-    key: string | null;
-    variants: string[] | null;
-    leads: string | number | null;
-    qualified: string | number | null;
-    won: string | number | null;
-    lost: string | number | null;
-    won_value: string | null;
-    median_win: string | number | null;
-    cost: string | null;
-  }>(
-    await reportQuery(
-      db,
-      sql`
-      with c as (
-        select ${key} as key, ${by === 'campaign' ? sql`leads.campaign` : sql`null::text`} as campaign, leads.status, leads.deal_value, leads.created_at, leads.stage_entered_at, ${qualified} as qualified
-        from leads where ${sql.join(leadScope(ctx, scope, undefined), sql` and `)}
-      ),
-      g as (
-        select key, ${
-          // The spellings of a campaign's name (sources need none: a distinct aggregate sorts its input).
-          by === 'campaign'
-            ? sql`array_agg(distinct campaign) filter (where campaign is not null)`
-            : sql`null::text[]`
-        } as variants,
-          count(*) as leads,
-          count(*) filter (where qualified) as qualified,
-          count(*) filter (where status = 'won') as won,
-          count(*) filter (where status = 'lost') as lost,
-          coalesce(sum(deal_value) filter (where status = 'won'), 0) as won_value,
-          percentile_cont(0.5) within group (order by date_part('epoch', stage_entered_at - created_at))
-            filter (where status = 'won') as median_win
-        from c group by key
-      ),
-      k as (${withCosts ? costSql(ctx, scope, costKey) : sql`select null::text as key, null::numeric as cost where false`})
-      select coalesce(g.key, k.key) as key, g.variants, g.leads, g.qualified, g.won, g.lost, g.won_value, g.median_win, k.cost
-      from g full join k on k.key = g.key
-      where g.leads is not null or k.key is not null`,
-    ),
-  );
-  return rows.map((r) => ({
-    key: r.key,
-    variants: r.variants,
-    leads: Number(r.leads ?? 0),
-    qualified: Number(r.qualified ?? 0),
-    won: Number(r.won ?? 0),
-    lost: Number(r.lost ?? 0),
-    wonValue: sumDecimal([r.won_value ?? '0']),
-    medianWinSeconds: r.median_win === null ? null : Number(r.median_win),
-    cost: r.cost === null ? null : sumDecimal([r.cost]),
+): Promise<{ gs: Group[]; medianWin: number | null }> {
+  const [counts, medians, costs] = await Promise.all([
+    acquisitionCounts(db, ctx, scope, by, qualifiedIds),
+    winMedians(db, ctx, scope, by),
+    withCosts ? acquisitionCosts(db, ctx, scope, by) : new Map<string | null, string>(),
+  ]);
+  const gs: Group[] = counts.map((c) => ({
+    ...c,
+    medianWinSeconds: medians.groups.get(c.key) ?? null,
+    cost: costs.get(c.key) ?? null,
   }));
+  // Spend on a key that brought no leads in the range is still a row.
+  const seen = new Set(counts.map((c) => c.key));
+  for (const [key, cost] of costs)
+    if (!seen.has(key))
+      gs.push({
+        key,
+        variants: null,
+        leads: 0,
+        qualified: 0,
+        won: 0,
+        lost: 0,
+        wonValue: '0.00',
+        medianWinSeconds: null,
+        cost,
+      });
+  return { gs, medianWin: medians.all };
 }
 
 function figures(g: Omit<Group, 'key' | 'variants'>): AcquisitionFigures {
@@ -161,18 +89,6 @@ function figures(g: Omit<Group, 'key' | 'variants'>): AcquisitionFigures {
     costPerLead: perUnit(g.cost, g.leads),
     costPerWonLead: perUnit(g.cost, g.won),
   };
-}
-
-/** The median time to win over all the scope's won leads (a median is not an average of the groups'). */
-async function medianWinSeconds(db: Db, ctx: Ctx, scope: ReportScope): Promise<number | null> {
-  const [m] = rowsOf<{ median_win: string | number | null }>(
-    await reportQuery(
-      db,
-      sql`select percentile_cont(0.5) within group (order by date_part('epoch', leads.stage_entered_at - leads.created_at)) as median_win
-      from leads where ${sql.join(leadScope(ctx, scope, undefined), sql` and `)} and leads.status = 'won'`,
-    ),
-  );
-  return m?.median_win == null ? null : Number(m.median_win);
 }
 
 /** Totals over the groups, with the median to win over all won leads. */
@@ -210,11 +126,7 @@ const byLeads = <T extends { leads: number; cost: string | null }>(a: T, b: T) =
 export async function sourcesReport(db: Db, ctx: Ctx, scope: ReportScope): Promise<SourcesOut> {
   const qualifiedIds = await qualifiedStageIds(db, ctx);
   const withCosts = costsApplicable(scope);
-  // The groups and the overall median side by side on the pool.
-  const [gs, medianWin] = await Promise.all([
-    groups(db, ctx, scope, 'source', qualifiedIds, withCosts),
-    medianWinSeconds(db, ctx, scope),
-  ]);
+  const { gs, medianWin } = await groups(db, ctx, scope, 'source', qualifiedIds, withCosts);
   const data: SourceRow[] = gs
     .map((g) => ({
       source: g.key,
@@ -233,10 +145,7 @@ export async function sourcesReport(db: Db, ctx: Ctx, scope: ReportScope): Promi
 export async function campaignsReport(db: Db, ctx: Ctx, scope: ReportScope): Promise<CampaignsReportOut> {
   const qualifiedIds = await qualifiedStageIds(db, ctx);
   const withCosts = costsApplicable(scope);
-  const [gs, medianWin] = await Promise.all([
-    groups(db, ctx, scope, 'campaign', qualifiedIds, withCosts),
-    medianWinSeconds(db, ctx, scope),
-  ]);
+  const { gs, medianWin } = await groups(db, ctx, scope, 'campaign', qualifiedIds, withCosts);
   const records = new Map(
     rowsOf<{ id: string; name: string; source: string | null }>(
       await db.execute(

@@ -124,6 +124,7 @@ describe.each(DB_KINDS)('report rollups on %s', (kind) => {
     await query(t, `delete from funnel_day_totals where workspace_id = '${s.workspaceId}'`);
     await query(t, `update lead_stage_history set lead_created_at = null where lead_id = '${x}'`);
     await query(t, `delete from stay_duration_totals where workspace_id = '${s.workspaceId}'`);
+    await query(t, `delete from acquisition_day_totals where workspace_id = '${s.workspaceId}'`);
     const off = await drift();
     expect(off.reached).toBe(1);
     expect(off.firstResponse).toBe(1);
@@ -132,8 +133,53 @@ describe.each(DB_KINDS)('report rollups on %s', (kind) => {
     expect(off.stageCloses).toBeGreaterThan(0);
     expect(off.funnelDays).toBeGreaterThan(0);
     expect(off.stayLeads).toBe(2);
+    expect(off.acquisitionDays).toBeGreaterThan(0);
     await recountReportRollups(t.handle.db, s.workspaceId);
     expect(await drift()).toEqual(NO_ROLLUP_DRIFT);
     expect((await figures(x)).reached).toEqual(['New', 'Qualified']);
+  });
+
+  it("counts a lead as qualified by its stages' status now: a stage's new status recounts the sources", async () => {
+    const [p] = await query<{ id: string }>(
+      t,
+      `select id from pipelines where workspace_id = '${s.workspaceId}' and is_default`,
+    );
+    const e = await lead('Echo');
+    // Echo passed Contacted and went back to New: qualified only while Contacted counts as qualified.
+    for (const to of ['Contacted', 'New'])
+      expect((await c.post(`/api/v1/leads/${e}/move`, { stageId: stages[to] })).status).toBe(200);
+    const website = async () => {
+      const r = await c.get('/api/v1/reports/sources');
+      expect(r.status).toBe(200);
+      return (r.body.data as { source: string; leads: number; qualified: number }[]).find(
+        (d) => d.source === 'website',
+      )!;
+    };
+    const raw = async () =>
+      Number(
+        (
+          await query<{ n: string }>(
+            t,
+            `select count(*) as n from leads l where l.workspace_id = '${s.workspaceId}' and l.deleted_at is null
+               and l.source = 'website' and exists (select 1 from stages st where st.workspace_id = l.workspace_id
+                 and st.id = any(l.reached_stage_ids) and st.lead_status in ('qualified', 'proposal', 'won'))`,
+          )
+        )[0]!.n,
+      );
+    const before = await website();
+    expect(before.qualified).toBe(await raw());
+    const status = async (leadStatus: string) =>
+      expect(
+        (await c.patch(`/api/v1/pipelines/${p!.id}/stages/${stages.Contacted}`, { leadStatus })).status,
+      ).toBe(200);
+    await status('qualified');
+    const after = await website();
+    expect(after.qualified).toBe(await raw());
+    expect(after.qualified).toBeGreaterThan(before.qualified);
+    expect(after.leads).toBe(before.leads);
+    expect(await drift()).toEqual(NO_ROLLUP_DRIFT);
+    await status('contacted');
+    expect((await website()).qualified).toBe(before.qualified);
+    expect(await drift()).toEqual(NO_ROLLUP_DRIFT);
   });
 });

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 
 /**
@@ -9,12 +9,17 @@ import type { Db } from '../db/client.js';
  * and source; migration 0016) and `stage_close_totals` (live leads per stage, expected close date,
  * owner and source; migration 0017), and for the funnel (migration 0018, ADR 016) `funnel_day_totals`
  * (live leads per pipeline, creation day, stages reached and lost reason), the lead columns on each stay
- * and `stay_duration_totals` (ended stays per lead pipeline, creation day, stage and duration bucket). `recountReportRollups` computes them again from the rows for one workspace,
+ * and `stay_duration_totals` (ended stays per lead pipeline, creation day, stage and duration bucket),
+ * and for the sources and campaigns reports (migration 0019, ADR 017) `acquisition_day_totals` (live
+ * leads per pipeline, creation day, source, campaign, outcome and qualified). `recountReportRollups`
+ * computes them again from the rows for one workspace,
  * for loads that run with triggers off (the demo's replica role); `reportRollupDrift` says how far the
  * kept figures are from the rows (0 everywhere when the triggers did their work).
  */
 
 const rowsOf = <T>(r: unknown): T[] => (r as { rows: T[] }).rows;
+/** Stage statuses whose stages make a lead that reached them qualified (sources and campaigns reports). */
+export const QUALIFIED_STATUSES = ['qualified', 'proposal', 'won'] as const;
 const HUMAN = sql`('call', 'email', 'meeting', 'note', 'sms')`;
 const NIL = sql`'00000000-0000-0000-0000-000000000000'::uuid`;
 
@@ -57,6 +62,31 @@ const durationsFromStays = (ws: string) => sql`select lead_pipeline_id as pipeli
     and lead_created_at is not null and lead_pipeline_id is not null
   group by 1, 2, 3, 4`;
 
+const acquisitionFromLeads = (
+  ws: string,
+) => sql`select pipeline_id, (created_at at time zone 'UTC')::date as day,
+    coalesce(source, '') as source, coalesce(campaign, '') as campaign,
+    case status when 'won' then 'w' when 'lost' then 'l' else 'o' end as outcome,
+    coalesce(reached_stage_ids && (select array_agg(id) from stages where workspace_id = ${ws}
+      and lead_status in ('qualified', 'proposal', 'won')), false) as qualified,
+    count(*) as n, coalesce(sum(deal_value), 0) as value
+  from leads where workspace_id = ${ws} and deleted_at is null group by 1, 2, 3, 4, 5, 6`;
+
+/**
+ * Counts `acquisition_day_totals` again for one workspace. Its `qualified` reads the stages as they are,
+ * so a stage whose status moves into or out of qualified, proposal and won calls this in its
+ * transaction. The table lock waits for the writers in flight (their deltas land before the recount
+ * reads the leads) and holds off new ones until the transaction ends.
+ */
+export async function recountAcquisitionTotals(db: Db, ws: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`lock table acquisition_day_totals in share row exclusive mode`);
+    await tx.execute(sql`delete from acquisition_day_totals where workspace_id = ${ws}`);
+    await tx.execute(sql`insert into acquisition_day_totals (workspace_id, pipeline_id, day, source, campaign, outcome, qualified, slot, n, value)
+      select ${ws}::uuid, pipeline_id, day, source, campaign, outcome, qualified, 0, n, value from (${acquisitionFromLeads(ws)}) d`);
+  });
+}
+
 export async function recountReportRollups(db: Db, ws: string): Promise<void> {
   await db.execute(sql`update leads l set reached_stage_ids = d.ids from (${reachedFromHistory(ws)}) d
     where l.workspace_id = ${ws} and l.id = d.id and l.reached_stage_ids is distinct from d.ids`);
@@ -84,6 +114,7 @@ export async function recountReportRollups(db: Db, ws: string): Promise<void> {
   await db.execute(sql`delete from stay_duration_totals where workspace_id = ${ws}`);
   await db.execute(sql`insert into stay_duration_totals (workspace_id, pipeline_id, day, stage_id, bucket, slot, n)
     select ${ws}::uuid, pipeline_id, day, stage_id, bucket, 0, n from (${durationsFromStays(ws)}) d`);
+  await recountAcquisitionTotals(db, ws);
 }
 
 export type RollupDrift = {
@@ -95,6 +126,7 @@ export type RollupDrift = {
   funnelDays: number;
   stayLeads: number;
   stayDurations: number;
+  acquisitionDays: number;
 };
 
 /** What `reportRollupDrift` says when every kept figure agrees with its rows. */
@@ -107,7 +139,22 @@ export const NO_ROLLUP_DRIFT: RollupDrift = {
   funnelDays: 0,
   stayLeads: 0,
   stayDurations: 0,
+  acquisitionDays: 0,
 };
+
+/**
+ * Groups of a totals table (summed over its slots, zero groups left out) that differ from the same
+ * groups counted from the rows (`fresh`, with the same key and sum columns). Names are constants.
+ */
+function groupDrift(ws: string, fresh: SQL, table: string, keys: string[], sums: string[]): SQL {
+  const list = (xs: string[], f: (x: string) => string) => sql.raw(xs.map(f).join(', '));
+  return sql`(select count(*)::int from (${fresh}) d
+    full join (select ${list(keys, (k) => k)}, ${list(sums, (x) => `sum(${x}) as ${x}`)}
+               from ${sql.raw(table)} where workspace_id = ${ws} group by ${list(keys, (k) => k)}
+               having ${sql.raw(sums.map((x) => `sum(${x}) <> 0`).join(' or '))}) t
+      on ${sql.raw(keys.map((k) => `t.${k} = d.${k}`).join(' and '))}
+    where (${list(sums, (x) => `t.${x}`)}) is distinct from (${list(sums, (x) => `d.${x}`)}))`;
+}
 
 /** Leads whose kept figures differ from their rows, and day-total groups whose count differs. */
 export async function reportRollupDrift(db: Db, ws: string): Promise<RollupDrift> {
@@ -117,37 +164,15 @@ export async function reportRollupDrift(db: Db, ws: string): Promise<RollupDrift
         where l.workspace_id = ${ws} and l.reached_stage_ids is distinct from d.ids) as reached,
       (select count(*)::int from leads l left join (${firstFromActivities(ws)}) f on f.id = l.id
         where l.workspace_id = ${ws} and l.first_response_at is distinct from f.at) as "firstResponse",
-      (select count(*)::int from (${dayTotalsFromActivities(ws)}) d
-        full join (select day, user_id, type, outcome, sum(n) as n from activity_day_totals
-                   where workspace_id = ${ws} group by 1, 2, 3, 4 having sum(n) <> 0) t
-          on t.day = d.day and t.user_id = d.user_id and t.type = d.type and t.outcome = d.outcome
-        where t.n is distinct from d.n) as "dayTotals",
-      (select count(*)::int from (${stageDaysFromLeads(ws)}) d
-        full join (select stage_id, day, owner_id, source, sum(n) as n, sum(value) as value, sum(entered_sum) as entered_sum
-                   from stage_day_totals where workspace_id = ${ws} group by 1, 2, 3, 4
-                   having sum(n) <> 0 or sum(value) <> 0 or sum(entered_sum) <> 0) t
-          on t.stage_id = d.stage_id and t.day = d.day and t.owner_id = d.owner_id and t.source = d.source
-        where (t.n, t.value, t.entered_sum) is distinct from (d.n, d.value, d.entered_sum)) as "stageDays",
-      (select count(*)::int from (${stageClosesFromLeads(ws)}) d
-        full join (select stage_id, close_day, owner_id, source, sum(n) as n, sum(value) as value
-                   from stage_close_totals where workspace_id = ${ws} group by 1, 2, 3, 4
-                   having sum(n) <> 0 or sum(value) <> 0) t
-          on t.stage_id = d.stage_id and t.close_day = d.close_day and t.owner_id = d.owner_id and t.source = d.source
-        where (t.n, t.value) is distinct from (d.n, d.value)) as "stageCloses",
-      (select count(*)::int from (${funnelFromLeads(ws)}) d
-        full join (select pipeline_id, day, reached, lost, sum(n) as n, sum(value) as value
-                   from funnel_day_totals where workspace_id = ${ws} group by 1, 2, 3, 4
-                   having sum(n) <> 0 or sum(value) <> 0) t
-          on t.pipeline_id = d.pipeline_id and t.day = d.day and t.reached = d.reached and t.lost = d.lost
-        where (t.n, t.value) is distinct from (d.n, d.value)) as "funnelDays",
+      ${groupDrift(ws, dayTotalsFromActivities(ws), 'activity_day_totals', ['day', 'user_id', 'type', 'outcome'], ['n'])} as "dayTotals",
+      ${groupDrift(ws, stageDaysFromLeads(ws), 'stage_day_totals', ['stage_id', 'day', 'owner_id', 'source'], ['n', 'value', 'entered_sum'])} as "stageDays",
+      ${groupDrift(ws, stageClosesFromLeads(ws), 'stage_close_totals', ['stage_id', 'close_day', 'owner_id', 'source'], ['n', 'value'])} as "stageCloses",
+      ${groupDrift(ws, funnelFromLeads(ws), 'funnel_day_totals', ['pipeline_id', 'day', 'reached', 'lost'], ['n', 'value'])} as "funnelDays",
       (select count(*)::int from lead_stage_history h join (${staysOfLeads(ws)}) d on d.id = h.id
         where h.workspace_id = ${ws}
           and (h.lead_created_at, h.lead_pipeline_id, h.lead_live) is distinct from (d.created_at, d.pipeline_id, d.live)) as "stayLeads",
-      (select count(*)::int from (${durationsFromStays(ws)}) d
-        full join (select pipeline_id, day, stage_id, bucket, sum(n) as n
-                   from stay_duration_totals where workspace_id = ${ws} group by 1, 2, 3, 4 having sum(n) <> 0) t
-          on t.pipeline_id = d.pipeline_id and t.day = d.day and t.stage_id = d.stage_id and t.bucket = d.bucket
-        where t.n is distinct from d.n) as "stayDurations"`),
+      ${groupDrift(ws, durationsFromStays(ws), 'stay_duration_totals', ['pipeline_id', 'day', 'stage_id', 'bucket'], ['n'])} as "stayDurations",
+      ${groupDrift(ws, acquisitionFromLeads(ws), 'acquisition_day_totals', ['pipeline_id', 'day', 'source', 'campaign', 'outcome', 'qualified'], ['n', 'value'])} as "acquisitionDays"`),
   );
   return r!;
 }

@@ -232,3 +232,31 @@ export const stayDurationTotals = pgTable(
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.pipelineId, t.day, t.stageId, t.bucket, t.slot] })],
 );
+
+/**
+ * Live leads per pipeline, UTC creation day, source, campaign (as spelled; `''` for none), outcome
+ * (`w` won, `l` lost, `o` open) and whether the lead reached a qualified stage (a stage whose status is
+ * qualified, proposal or won), with their value (migration 0019): the sources and campaigns reports
+ * add these up instead of reading the leads (ADR 017).
+ */
+export const acquisitionDayTotals = pgTable(
+  'acquisition_day_totals',
+  {
+    workspaceId: tenantId().references(() => workspaces.id),
+    pipelineId: uuid().notNull(),
+    day: date().notNull(),
+    source: text().notNull(),
+    campaign: text().notNull(),
+    outcome: text().notNull(),
+    qualified: boolean().notNull(),
+    slot: smallint().notNull(),
+    n: bigint({ mode: 'number' }).notNull().default(0),
+    value: numeric({ precision: 20, scale: 2 }).notNull().default('0'),
+  },
+  (t) => [
+    primaryKey({
+      name: 'acquisition_day_totals_pk',
+      columns: [t.workspaceId, t.pipelineId, t.day, t.source, t.campaign, t.outcome, t.qualified, t.slot],
+    }),
+  ],
+);
