@@ -8,7 +8,6 @@ import type { ReportTable } from './report-file.js';
 import {
   conditionParam,
   type Drill,
-  inRange,
   leadDrill,
   leadScope,
   NOBODY,
@@ -43,63 +42,113 @@ type LeadStats = {
 };
 
 const and = (conds: SQL[]) => (conds.length ? sql.join(conds, sql` and `) : sql`true`);
+/** How stage_day_totals keeps an unassigned lead's owner. */
+const NIL = '00000000-0000-0000-0000-000000000000';
 const round2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
 
-/** The lead figures of one owner set; the date range picks created leads and closed (won/lost) leads. */
-async function leadStats(db: Db, ctx: Ctx, scope: ReportScope): Promise<LeadStats[]> {
-  const ranged = scope.fromTs !== null || scope.toTs !== null;
-  const createdIn = and(inRange(scope, leads.createdAt));
-  const closedIn = sql`(${leads.status} in ('won', 'lost') and ${and(inRange(scope, leads.stageEnteredAt))})`;
+/** Wins, losses and won value per owner: live leads in a won or lost stage they entered in the range. */
+async function closedStats(db: Db, ctx: Ctx, scope: ReportScope) {
+  // From stage_day_totals (live leads per stage, entry day, owner and source; ADR 015): the closing
+  // day is the day the lead entered its won or lost stage.
+  const where: SQL[] = [sql`t.workspace_id = ${ctx.workspaceId}`, sql`s.lead_status in ('won', 'lost')`];
+  if (scope.pipelineId) where.push(sql`s.pipeline_id = ${scope.pipelineId}`);
+  if (scope.from) where.push(sql`t.day >= ${scope.from}::date`);
+  if (scope.to) where.push(sql`t.day <= ${scope.to}::date`);
+  if (scope.ownerIds) {
+    // The totals keep unassigned as the nil uuid; NOBODY (a team without members) matches no one.
+    const ids = scope.ownerIds.flatMap((o) => (o === 'none' ? [NIL] : o === NOBODY ? [] : [o]));
+    where.push(
+      ids.length
+        ? sql`t.owner_id in (${sql.join(
+            ids.map((o) => sql`${o}::uuid`),
+            sql`, `,
+          )})`
+        : sql`false`,
+    );
+  }
+  if (scope.sources)
+    where.push(
+      sql`t.source in (${sql.join(
+        scope.sources.map((x) => sql`${x}`),
+        sql`, `,
+      )})`,
+    );
+  const rows = rowsOf<{ owner_id: string; wins: number; losses: number; won_value: string }>(
+    await reportQuery(
+      db,
+      sql`select t.owner_id::text as owner_id,
+        coalesce(sum(t.n) filter (where s.lead_status = 'won'), 0)::int as wins,
+        coalesce(sum(t.n) filter (where s.lead_status = 'lost'), 0)::int as losses,
+        coalesce(sum(t.value) filter (where s.lead_status = 'won'), 0)::numeric(20, 2)::text as won_value
+      from stage_day_totals t join stages s on s.workspace_id = t.workspace_id and s.id = t.stage_id
+      where ${sql.join(where, sql` and `)}
+      group by t.owner_id`,
+    ),
+  );
+  return new Map(rows.map((r) => [r.owner_id === NIL ? null : r.owner_id, r]));
+}
+
+/**
+ * The figures of the leads created in the range per owner (responded, waiting, open), and the median
+ * first response per owner, per team (a member of two teams counts in both) and over all.
+ */
+async function createdStats(db: Db, ctx: Ctx, scope: ReportScope): Promise<LeadStats[]> {
   // Hours to the first human activity on the lead, by anyone (kept on the lead by the activity
   // triggers, migration 0015); 0 for an activity logged before the lead was created; null: none yet.
   const hours = sql`case when ${leads.firstResponseAt} is not null then greatest(0, extract(epoch from (${leads.firstResponseAt} - ${leads.createdAt}))::float8) / 3600 end`;
-  const base = and(leadScope(ctx, scope, leads, { created: false }));
-  // The leads created in the range, and (another index range, when there is a date range) the leads
-  // closed in it that were created outside it: two index ranges rather than one scan with an OR.
-  const lr = ranged
-    ? sql`
-        select ${leads.ownerId} as owner_id, ${leads.status} as status, ${leads.dealValue} as deal_value,
-          true as created_in, ${closedIn} as closed_in, ${hours} as hours
-        from ${leads} where ${base} and ${createdIn}
-        union all
-        select ${leads.ownerId}, ${leads.status}, ${leads.dealValue}, false, true, null
-        from ${leads} where ${base} and ${closedIn} and not (${createdIn})`
-    : sql`
-        select ${leads.ownerId} as owner_id, ${leads.status} as status, ${leads.dealValue} as deal_value,
-          true as created_in, ${leads.status} in ('won', 'lost') as closed_in, ${hours} as hours
-        from ${leads} where ${base}`;
   const teamFilter = scope.teamId ? sql`and tm.team_id = ${scope.teamId}::uuid` : sql``;
-  // Counts and sums once per owner (teams and the total add them up); medians, which do not add up,
-  // over the responded leads of each owner, team and of all.
   const median = sql`percentile_cont(0.5) within group (order by lr.hours)`;
   return rowsOf<LeadStats>(
     await reportQuery(
       db,
       sql`
-      with lr as materialized (${lr}),
+      with lr as materialized (
+        select ${leads.ownerId} as owner_id, ${leads.status} in ('won', 'lost') as closed, ${hours} as hours
+        from ${leads} where ${and(leadScope(ctx, scope, leads))}
+      ),
       tm as (
         select tm.team_id, tm.user_id from team_members tm
         join teams t on t.workspace_id = tm.workspace_id and t.id = tm.team_id and t.deleted_at is null
         where tm.workspace_id = ${ctx.workspaceId}::uuid ${teamFilter}
       )
       select 'owner' as kind, lr.owner_id::text as key,
-        count(*) filter (where lr.created_in and lr.hours is not null)::int as responded,
-        count(*) filter (where lr.created_in and lr.hours is null)::int as waiting,
+        count(*) filter (where lr.hours is not null)::int as responded,
+        count(*) filter (where lr.hours is null)::int as waiting,
         ${median} filter (where lr.hours is not null) as median_hours,
-        count(*) filter (where lr.created_in and lr.status not in ('won', 'lost'))::int as open,
-        count(*) filter (where lr.closed_in and lr.status = 'won')::int as wins,
-        count(*) filter (where lr.closed_in and lr.status = 'lost')::int as losses,
-        coalesce(sum(lr.deal_value) filter (where lr.closed_in and lr.status = 'won'), 0)::numeric(20, 2)::text
-          as won_value
+        count(*) filter (where not lr.closed)::int as open,
+        0 as wins, 0 as losses, '0.00' as won_value
       from lr group by lr.owner_id
       union all
-      select 'team', t.team_id::text, 0, 0,
-        (select ${median} from lr where lr.hours is not null and lr.owner_id = any(t.members)), 0, 0, 0, '0.00'
-      from (select tm.team_id, array_agg(tm.user_id) as members from tm group by tm.team_id) t
+      select 'team', tm.team_id::text, 0, 0, ${median}, 0, 0, 0, '0.00'
+      from lr join tm on tm.user_id = lr.owner_id where lr.hours is not null group by tm.team_id
       union all
       select 'total', null, 0, 0, ${median}, 0, 0, 0, '0.00' from lr where lr.hours is not null`,
     ),
   );
+}
+
+/** The lead figures: created in the range (first response, open) and closed in it (wins, losses). */
+async function leadStats(db: Db, ctx: Ctx, scope: ReportScope): Promise<LeadStats[]> {
+  const [created, closed] = await Promise.all([createdStats(db, ctx, scope), closedStats(db, ctx, scope)]);
+  const out = created.map((r) => {
+    const c = r.kind === 'owner' ? closed.get(r.key) : undefined;
+    return c ? { ...r, wins: c.wins, losses: c.losses, won_value: c.won_value } : r;
+  });
+  const owners = new Set(created.filter((r) => r.kind === 'owner').map((r) => r.key));
+  for (const [key, c] of closed)
+    if (!owners.has(key))
+      out.push({
+        kind: 'owner',
+        key,
+        responded: 0,
+        waiting: 0,
+        median_hours: null,
+        open: 0,
+        wins: c.wins,
+        losses: c.losses,
+        won_value: c.won_value,
+      });
+  return out;
 }
 
 /** Human activities that occurred in the range, by user and type. */
