@@ -96,6 +96,8 @@ async function createdStats(db: Db, ctx: Ctx, scope: ReportScope): Promise<LeadS
   // Hours to the first human activity on the lead, by anyone (kept on the lead by the activity
   // triggers, migration 0015); 0 for an activity logged before the lead was created; null: none yet.
   const hours = sql`case when ${leads.firstResponseAt} is not null then greatest(0, extract(epoch from (${leads.firstResponseAt} - ${leads.createdAt}))::float8) / 3600 end`;
+  // The memberships are a handful of rows: materialized, so that the planner hash-joins the leads to
+  // them rather than looping over the teams.
   const teamFilter = scope.teamId ? sql`and tm.team_id = ${scope.teamId}::uuid` : sql``;
   const median = sql`percentile_cont(0.5) within group (order by lr.hours)`;
   return rowsOf<LeadStats>(
@@ -106,7 +108,7 @@ async function createdStats(db: Db, ctx: Ctx, scope: ReportScope): Promise<LeadS
         select ${leads.ownerId} as owner_id, ${leads.status} in ('won', 'lost') as closed, ${hours} as hours
         from ${leads} where ${and(leadScope(ctx, scope, leads))}
       ),
-      tm as (
+      tm as materialized (
         select tm.team_id, tm.user_id from team_members tm
         join teams t on t.workspace_id = tm.workspace_id and t.id = tm.team_id and t.deleted_at is null
         where tm.workspace_id = ${ctx.workspaceId}::uuid ${teamFilter}
