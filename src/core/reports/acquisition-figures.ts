@@ -2,7 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { Ctx } from '../shared/context.js';
 import { sumDecimal } from '../shared/decimal.js';
-import { leadScope, type ReportScope, reportQuery } from './report-filters.js';
+import { leadScope, type ReportScope, reportQuery, sqlList } from './report-filters.js';
 import { QUALIFIED_STATUSES } from './report-rollups.js';
 
 /**
@@ -50,12 +50,6 @@ const toCounts = (r: CountRow): Counts => ({
   wonValue: sumDecimal([r.won_value ?? '0']),
 });
 
-const inList = (xs: readonly string[]) =>
-  sql.join(
-    xs.map((x) => sql`${x}`),
-    sql`, `,
-  );
-
 /** The kept totals can answer the scope: they have pipeline, day and source, not owner. */
 export const keptAnswers = (scope: ReportScope) => scope.ownerIds === null;
 
@@ -65,7 +59,7 @@ async function keptCounts(db: Db, ctx: Ctx, scope: ReportScope, by: AcquisitionB
   if (scope.pipelineId) where.push(sql`pipeline_id = ${scope.pipelineId}`);
   if (scope.from) where.push(sql`day >= ${scope.from}::date`);
   if (scope.to) where.push(sql`day <= ${scope.to}::date`);
-  if (scope.sources) where.push(sql`source in (${inList(scope.sources)})`);
+  if (scope.sources) where.push(sql`source in (${sqlList(scope.sources)})`);
   const key = by === 'source' ? sql`nullif(source, '')` : sql`nullif(lower(campaign), '')`;
   const spelled = by === 'source' ? sql`source` : sql`source, campaign`;
   const variants =
@@ -125,7 +119,7 @@ async function scannedCounts(
 export async function qualifiedStageIds(db: Db, ctx: Ctx): Promise<string[]> {
   return rowsOf<{ id: string }>(
     await db.execute(
-      sql`select id from stages where workspace_id = ${ctx.workspaceId} and lead_status in (${inList(QUALIFIED_STATUSES)}) order by id`,
+      sql`select id from stages where workspace_id = ${ctx.workspaceId} and lead_status in (${sqlList(QUALIFIED_STATUSES)}) order by id`,
     ),
   ).map((r) => r.id);
 }
@@ -184,7 +178,7 @@ export async function acquisitionCosts(
         round(sum(cc.amount * (${hi} - ${lo} + 1) / (cc.period_end - cc.period_start + 1)), 2) as cost
       from campaign_costs cc join campaigns ca on ca.workspace_id = cc.workspace_id and ca.id = cc.campaign_id
       where cc.workspace_id = ${ctx.workspaceId} and ca.deleted_at is null and ${hi} >= ${lo}${
-        scope.sources ? sql` and ca.source in (${inList(scope.sources)})` : sql``
+        scope.sources ? sql` and ca.source in (${sqlList(scope.sources)})` : sql``
       }
       group by 1`),
   );

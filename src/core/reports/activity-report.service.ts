@@ -17,6 +17,7 @@ import {
   ownerIn,
   type ReportScope,
   reportQuery,
+  sqlList,
 } from './report-filters.js';
 
 /**
@@ -41,13 +42,7 @@ export function activityLeadScope(scope: ReportScope, alias = sql`a`): SQL[] {
   if (!scope.pipelineId && !scope.sources) return [];
   const conds: SQL[] = [sql`l.workspace_id = ${alias}.workspace_id`, sql`l.id = ${alias}.lead_id`];
   if (scope.pipelineId) conds.push(sql`l.pipeline_id = ${scope.pipelineId}::uuid`);
-  if (scope.sources)
-    conds.push(
-      sql`l.source in (${sql.join(
-        scope.sources.map((s) => sql`${s}`),
-        sql`, `,
-      )})`,
-    );
+  if (scope.sources) conds.push(sql`l.source in (${sqlList(scope.sources)})`);
   return [sql`exists (select 1 from leads l where ${sql.join(conds, sql` and `)})`];
 }
 
@@ -61,10 +56,7 @@ export function activityWhere(
   const conds: SQL[] = [
     sql`a.workspace_id = ${ctx.workspaceId}::uuid`,
     sql`a.deleted_at is null`,
-    sql`a.type in (${sql.join(
-      types.map((t) => sql`${t}`),
-      sql`, `,
-    )})`,
+    sql`a.type in (${sqlList(types)})`,
     ...inRange({ ...scope, ...range }, sql`a.occurred_at`),
     ...ownerIn(scope, sql`a.user_id`),
     ...activityLeadScope(scope),
@@ -87,10 +79,7 @@ export function activityCounts(ctx: Ctx, scope: ReportScope, types: readonly str
   const user = sql`nullif(t.user_id, '00000000-0000-0000-0000-000000000000'::uuid)`;
   const conds: SQL[] = [
     sql`t.workspace_id = ${ctx.workspaceId}::uuid`,
-    sql`t.type in (${sql.join(
-      types.map((x) => sql`${x}`),
-      sql`, `,
-    )})`,
+    sql`t.type in (${sqlList(types)})`,
     ...ownerIn(scope, user),
   ];
   if (scope.fromTs) conds.push(sql`t.day >= (${scope.fromTs}::timestamptz at time zone 'UTC')::date`);

@@ -11,6 +11,7 @@ import {
   ownerIn,
   type ReportScope,
   reportQuery,
+  sqlList,
 } from './report-filters.js';
 import { OPEN_STATUSES } from './team-report.service.js';
 
@@ -68,13 +69,7 @@ export async function forecastReport(
     sql`t.stage_id in (${openStages(ctx, p.id)})`,
     ...ownerIn(ps, sql`nullif(t.owner_id, ${nil})`),
   ];
-  if (ps.sources)
-    totals.push(
-      sql`t.source in (${sql.join(
-        ps.sources.map((x) => sql`${x}`),
-        sql`, `,
-      )})`,
-    );
+  if (ps.sources) totals.push(sql`t.source in (${sqlList(ps.sources)})`);
   const [stageList, rows] = await Promise.all([
     db.execute(sql`select id, name, type, deleted_at is not null as deleted from stages
       where workspace_id = ${ctx.workspaceId}::uuid and pipeline_id = ${p.id}::uuid order by position, id`),

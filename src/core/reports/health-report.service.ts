@@ -14,6 +14,7 @@ import {
   ownerIn,
   type ReportScope,
   reportQuery,
+  sqlList,
 } from './report-filters.js';
 import { OPEN_STATUSES } from './team-report.service.js';
 
@@ -115,13 +116,7 @@ export async function healthReport(
     sql`t.stage_id in (${openStages(ctx, p.id)})`,
     ...ownerIn(byStage, sql`nullif(t.owner_id, ${nil})`),
   ];
-  if (byStage.sources)
-    totalsScope.push(
-      sql`t.source in (${sql.join(
-        byStage.sources.map((x) => sql`${x}`),
-        sql`, `,
-      )})`,
-    );
+  if (byStage.sources) totalsScope.push(sql`t.source in (${sqlList(byStage.sources)})`);
   const whole = (cond: SQL) =>
     sql`coalesce(sum(t.n) filter (where t.day not in (${edgeList}) and ${cond}), 0)`;
   // The boundary days as a list joined to the leads: one index range per stage and day.

@@ -111,6 +111,13 @@ export async function resolveReportScope(db: Db, ctx: Ctx, f: ReportFilters): Pr
   };
 }
 
+/** Values as a list of SQL parameters, for `in (…)`. */
+export const sqlList = (xs: readonly string[]): SQL =>
+  sql.join(
+    xs.map((x) => sql`${x}`),
+    sql`, `,
+  );
+
 /** `col` within the scope's date range (no condition when the range is open). */
 export function inRange(scope: ReportScope, col: SQL | SQL.Aliased | unknown): SQL[] {
   const out: SQL[] = [];
@@ -150,13 +157,7 @@ export function leadScope(
   const out: SQL[] = [sql`${l.workspaceId} = ${ctx.workspaceId}`, sql`${l.deletedAt} is null`];
   if (scope.pipelineId) out.push(sql`${l.pipelineId} = ${scope.pipelineId}`);
   out.push(...ownerIn(scope, l.ownerId));
-  if (scope.sources)
-    out.push(
-      sql`${l.source} in (${sql.join(
-        scope.sources.map((s) => sql`${s}`),
-        sql`, `,
-      )})`,
-    );
+  if (scope.sources) out.push(sql`${l.source} in (${sqlList(scope.sources)})`);
   if (opts.created !== false) out.push(...inRange(scope, l.createdAt));
   return out;
 }

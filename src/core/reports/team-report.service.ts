@@ -13,6 +13,7 @@ import {
   NOBODY,
   type ReportScope,
   reportQuery,
+  sqlList,
 } from './report-filters.js';
 import type { TeamReport, TeamReportRow } from './team-report.schemas.js';
 
@@ -66,13 +67,7 @@ async function closedStats(db: Db, ctx: Ctx, scope: ReportScope) {
         : sql`false`,
     );
   }
-  if (scope.sources)
-    where.push(
-      sql`t.source in (${sql.join(
-        scope.sources.map((x) => sql`${x}`),
-        sql`, `,
-      )})`,
-    );
+  if (scope.sources) where.push(sql`t.source in (${sqlList(scope.sources)})`);
   const rows = rowsOf<{ owner_id: string; wins: number; losses: number; won_value: string }>(
     await reportQuery(
       db,
