@@ -35,6 +35,10 @@ async function checksums(t: TestApp): Promise<Record<string, string>> {
        from funnel_day_totals group by 1, 2, 3, 4, 5 having sum(n) <> 0 or sum(value) <> 0)`,
     stay_duration_totals: `(select workspace_id, pipeline_id, day, stage_id, bucket, sum(n) as n
        from stay_duration_totals group by 1, 2, 3, 4, 5 having sum(n) <> 0)`,
+    acquisition_day_totals: `(select workspace_id, pipeline_id, day, source, campaign, outcome, qualified, sum(n) as n,
+       sum(value) as v from acquisition_day_totals group by 1, 2, 3, 4, 5, 6, 7 having sum(n) <> 0 or sum(value) <> 0)`,
+    response_day_totals: `(select workspace_id, grain, day, pipeline_id, owner_id, open, bucket, sum(n) as n
+       from response_day_totals group by 1, 2, 3, 4, 5, 6, 7 having sum(n) <> 0)`,
   };
   for (const table of tables) {
     const rows =

@@ -11,7 +11,9 @@ import type { Db } from '../db/client.js';
  * (live leads per pipeline, creation day, stages reached and lost reason), the lead columns on each stay
  * and `stay_duration_totals` (ended stays per lead pipeline, creation day, stage and duration bucket),
  * and for the sources and campaigns reports (migration 0019, ADR 017) `acquisition_day_totals` (live
- * leads per pipeline, creation day, source, campaign, outcome and qualified). `recountReportRollups`
+ * leads per pipeline, creation day, source, campaign, outcome and qualified), and for the team report
+ * (migration 0020, ADR 018) `response_day_totals` (live leads per creation day, week and month,
+ * pipeline, owner, open or not and first-response bucket). `recountReportRollups`
  * computes them again from the rows for one workspace,
  * for loads that run with triggers off (the demo's replica role); `reportRollupDrift` says how far the
  * kept figures are from the rows (0 everywhere when the triggers did their work).
@@ -72,6 +74,13 @@ const acquisitionFromLeads = (
     count(*) as n, coalesce(sum(deal_value), 0) as value
   from leads where workspace_id = ${ws} and deleted_at is null group by 1, 2, 3, 4, 5, 6`;
 
+const responsesFromLeads = (ws: string) => sql`select g.grain,
+    report_grain_day(g.grain, (l.created_at at time zone 'UTC')::date) as day, l.pipeline_id,
+    coalesce(l.owner_id, ${NIL}) as owner_id, l.status not in ('won', 'lost') as open,
+    report_response_bucket(l.created_at, l.first_response_at) as bucket, count(*) as n
+  from leads l cross join (values ('d'), ('w'), ('m')) g(grain)
+  where l.workspace_id = ${ws} and l.deleted_at is null group by 1, 2, 3, 4, 5, 6`;
+
 /**
  * Counts `acquisition_day_totals` again for one workspace. Its `qualified` reads the stages as they are,
  * so a stage whose status moves into or out of qualified, proposal and won calls this in its
@@ -115,6 +124,9 @@ export async function recountReportRollups(db: Db, ws: string): Promise<void> {
   await db.execute(sql`insert into stay_duration_totals (workspace_id, pipeline_id, day, stage_id, bucket, slot, n)
     select ${ws}::uuid, pipeline_id, day, stage_id, bucket, 0, n from (${durationsFromStays(ws)}) d`);
   await recountAcquisitionTotals(db, ws);
+  await db.execute(sql`delete from response_day_totals where workspace_id = ${ws}`);
+  await db.execute(sql`insert into response_day_totals (workspace_id, grain, day, pipeline_id, owner_id, open, bucket, slot, n)
+    select ${ws}::uuid, grain, day, pipeline_id, owner_id, open, bucket, 0, n from (${responsesFromLeads(ws)}) d`);
 }
 
 export type RollupDrift = {
@@ -127,6 +139,7 @@ export type RollupDrift = {
   stayLeads: number;
   stayDurations: number;
   acquisitionDays: number;
+  responseDays: number;
 };
 
 /** What `reportRollupDrift` says when every kept figure agrees with its rows. */
@@ -140,6 +153,7 @@ export const NO_ROLLUP_DRIFT: RollupDrift = {
   stayLeads: 0,
   stayDurations: 0,
   acquisitionDays: 0,
+  responseDays: 0,
 };
 
 /**
@@ -172,7 +186,8 @@ export async function reportRollupDrift(db: Db, ws: string): Promise<RollupDrift
         where h.workspace_id = ${ws}
           and (h.lead_created_at, h.lead_pipeline_id, h.lead_live) is distinct from (d.created_at, d.pipeline_id, d.live)) as "stayLeads",
       ${groupDrift(ws, durationsFromStays(ws), 'stay_duration_totals', ['pipeline_id', 'day', 'stage_id', 'bucket'], ['n'])} as "stayDurations",
-      ${groupDrift(ws, acquisitionFromLeads(ws), 'acquisition_day_totals', ['pipeline_id', 'day', 'source', 'campaign', 'outcome', 'qualified'], ['n', 'value'])} as "acquisitionDays"`),
+      ${groupDrift(ws, acquisitionFromLeads(ws), 'acquisition_day_totals', ['pipeline_id', 'day', 'source', 'campaign', 'outcome', 'qualified'], ['n', 'value'])} as "acquisitionDays",
+      ${groupDrift(ws, responsesFromLeads(ws), 'response_day_totals', ['grain', 'day', 'pipeline_id', 'owner_id', 'open', 'bucket'], ['n'])} as "responseDays"`),
   );
   return r!;
 }

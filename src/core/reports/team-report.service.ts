@@ -16,6 +16,7 @@ import {
   sqlList,
 } from './report-filters.js';
 import type { TeamReport, TeamReportRow } from './team-report.schemas.js';
+import { keptCreatedStats, keptOwners, type LeadStats, responseKept } from './team-response.js';
 
 /**
  * Team performance (SPEC 7, issue 6 item 3), per owner, per team and in total. Two statements: the
@@ -30,18 +31,6 @@ type Type = (typeof TYPES)[number];
 /** Lead statuses of open stages (every stage that is neither won nor lost maps to one of these). */
 export const OPEN_STATUSES = ['new', 'contacted', 'qualified', 'proposal'] as const;
 
-type LeadStats = {
-  kind: 'owner' | 'team' | 'total';
-  key: string | null;
-  responded: number;
-  waiting: number;
-  median_hours: number | null;
-  open: number;
-  wins: number;
-  losses: number;
-  won_value: string;
-};
-
 const and = (conds: SQL[]) => (conds.length ? sql.join(conds, sql` and `) : sql`true`);
 /** How stage_day_totals keeps an unassigned lead's owner. */
 const NIL = '00000000-0000-0000-0000-000000000000';
@@ -55,18 +44,8 @@ async function closedStats(db: Db, ctx: Ctx, scope: ReportScope) {
   if (scope.pipelineId) where.push(sql`s.pipeline_id = ${scope.pipelineId}`);
   if (scope.from) where.push(sql`t.day >= ${scope.from}::date`);
   if (scope.to) where.push(sql`t.day <= ${scope.to}::date`);
-  if (scope.ownerIds) {
-    // The totals keep unassigned as the nil uuid; NOBODY (a team without members) matches no one.
-    const ids = scope.ownerIds.flatMap((o) => (o === 'none' ? [NIL] : o === NOBODY ? [] : [o]));
-    where.push(
-      ids.length
-        ? sql`t.owner_id in (${sql.join(
-            ids.map((o) => sql`${o}::uuid`),
-            sql`, `,
-          )})`
-        : sql`false`,
-    );
-  }
+  const owners = keptOwners(scope);
+  if (owners) where.push(owners.length ? sql`t.owner_id in (${sqlList(owners)})` : sql`false`);
   if (scope.sources) where.push(sql`t.source in (${sqlList(scope.sources)})`);
   const rows = rowsOf<{ owner_id: string; wins: number; losses: number; won_value: string }>(
     await reportQuery(
@@ -124,9 +103,24 @@ async function createdStats(db: Db, ctx: Ctx, scope: ReportScope): Promise<LeadS
   );
 }
 
+/** Team memberships (of the filtered team only, with a team filter). */
+async function memberships(db: Db, ctx: Ctx, scope: ReportScope) {
+  return rowsOf<{ teamId: string; userId: string }>(
+    await db.execute(sql`select tm.team_id::text as "teamId", tm.user_id::text as "userId" from team_members tm
+      join teams t on t.workspace_id = tm.workspace_id and t.id = tm.team_id and t.deleted_at is null
+      where tm.workspace_id = ${ctx.workspaceId}::uuid${scope.teamId ? sql` and tm.team_id = ${scope.teamId}::uuid` : sql``}`),
+  );
+}
+
 /** The lead figures: created in the range (first response, open) and closed in it (wins, losses). */
 async function leadStats(db: Db, ctx: Ctx, scope: ReportScope): Promise<LeadStats[]> {
-  const [created, closed] = await Promise.all([createdStats(db, ctx, scope), closedStats(db, ctx, scope)]);
+  // Created in the range: from the kept totals, or (with a source filter, which they lack) the leads.
+  const [created, closed] = await Promise.all([
+    responseKept(scope)
+      ? memberships(db, ctx, scope).then((tm) => keptCreatedStats(db, ctx, scope, tm))
+      : createdStats(db, ctx, scope),
+    closedStats(db, ctx, scope),
+  ]);
   const out = created.map((r) => {
     const c = r.kind === 'owner' ? closed.get(r.key) : undefined;
     return c ? { ...r, wins: c.wins, losses: c.losses, won_value: c.won_value } : r;

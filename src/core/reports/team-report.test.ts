@@ -163,6 +163,18 @@ describe.each(DB_KINDS)('team performance report on %s', (kind) => {
     expect(partner.totals.firstResponse.respondedLeads).toBe(2);
     await check({ ...monthBefore(2), source: ['website', 'referral'], ownerId: [reps[0]!, 'none'] });
     await check({ ...monthBefore(1), pipelineId: fx.defaultPipelineId });
+    // Ranges that are not whole months: the kept totals add whole months, then whole weeks, then days.
+    const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    for (const r of [
+      await check({ from: day(80), to: day(9) }),
+      await check({ from: day(23), to: day(3) }),
+    ]) {
+      expect(r.totals.firstResponse.respondedLeads).toBeGreaterThan(3);
+      expect(r.totals.firstResponse.medianHours).not.toBeNull();
+    }
+    await check({ from: day(23), to: day(3), ownerId: [reps[0]!, 'none'] });
+    await check({ from: day(44), to: day(39), teamId: inbound });
+    await check({ from: day(200), to: day(31), pipelineId: fx.defaultPipelineId });
   });
 
   it('shows a removed member by name, and the unassigned leads', async () => {

@@ -260,3 +260,31 @@ export const acquisitionDayTotals = pgTable(
     }),
   ],
 );
+
+/**
+ * Live leads per grain (`d` a UTC creation day, `w` its week from Monday, `m` its month), pipeline,
+ * owner (the nil uuid for none), whether the lead is open, and first-response bucket
+ * (`report_duration_bucket` of the seconds from creation to the first human activity; -1: none yet),
+ * migration 0020. The team report covers a range with whole months, then whole weeks, then days, and
+ * finds each median's bucket from here before reading that bucket's leads (ADR 018).
+ */
+export const responseDayTotals = pgTable(
+  'response_day_totals',
+  {
+    workspaceId: tenantId().references(() => workspaces.id),
+    grain: text().notNull(),
+    day: date().notNull(),
+    pipelineId: uuid().notNull(),
+    ownerId: uuid().notNull(),
+    open: boolean().notNull(),
+    bucket: smallint().notNull(),
+    slot: smallint().notNull(),
+    n: bigint({ mode: 'number' }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({
+      name: 'response_day_totals_pk',
+      columns: [t.workspaceId, t.grain, t.day, t.pipelineId, t.ownerId, t.open, t.bucket, t.slot],
+    }),
+  ],
+);
