@@ -132,7 +132,7 @@ export async function benchReports(o: ReportsBenchOpts): Promise<void> {
     // would fetch the heap meanwhile). Quick when they are already clean.
     console.error('vacuum (analyze) of the report tables…');
     await h.db.execute(
-      sql`vacuum (analyze) leads, lead_stage_history, activities, funnel_day_totals, stay_duration_totals, stage_day_totals, stage_close_totals, activity_day_totals`,
+      sql`vacuum (analyze) leads, lead_stage_history, activities, funnel_day_totals, stay_duration_totals, stage_day_totals, stage_close_totals, activity_day_totals, acquisition_day_totals, response_day_totals`,
     );
     const counts = rowsOf<{ leads: string; activities: string; history: string }>(
       await h.db.execute(sql`select (select count(*) from leads where workspace_id = ${ws}) as leads,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketFloor, DURATION_BOUNDS, medianOf, medianProbe } from './duration-median.js';
+import { bucketCeiling, bucketFloor, DURATION_BOUNDS, medianOf, medianProbe } from './duration-median.js';
 
 /** percentile_cont(0.5) of a list, as PostgreSQL computes it. */
 function percentileCont(xs: number[]): number {
@@ -48,12 +48,21 @@ describe('medians from a duration histogram', () => {
         .sort((a, b) => a - b)
         .slice(probe.offset, probe.offset + 2);
       expect(medianOf(probe, read)).toBe(percentileCont(xs));
+      // Bounded above by the last bucket the median needs, the read still finds the median.
+      const ceiling = bucketCeiling(probe.lastBucket);
+      const bounded = xs
+        .filter((x) => (floor === null || x >= floor) && (ceiling === null || x < ceiling))
+        .sort((a, b) => a - b)
+        .slice(probe.offset, probe.offset + 2);
+      expect(medianOf(probe, bounded)).toBe(percentileCont(xs));
     }
   });
 
   it('has no median for an empty histogram, and says so when the read comes back short', () => {
     expect(medianProbe([])).toBeNull();
     expect(medianProbe([[4, 0]])).toBeNull();
-    expect(() => medianOf({ n: 2, bucket: 1, offset: 0, fraction: 0.5 }, [5])).toThrow(/drifted/);
+    expect(() => medianOf({ n: 2, bucket: 1, offset: 0, fraction: 0.5, lastBucket: 1 }, [5])).toThrow(
+      /drifted/,
+    );
   });
 });

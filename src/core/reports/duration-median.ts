@@ -18,6 +18,9 @@ export const DURATION_BOUNDS: readonly number[] = [
 export const bucketFloor = (bucket: number): number | null =>
   bucket <= 0 ? null : (DURATION_BOUNDS[bucket - 1] ?? null);
 
+/** The bound above a bucket's values (null for the last bucket, which is open above). */
+export const bucketCeiling = (bucket: number): number | null => DURATION_BOUNDS[Math.max(bucket, 0)] ?? null;
+
 export type MedianProbe = {
   /** Values in the cohort. */
   n: number;
@@ -27,6 +30,8 @@ export type MedianProbe = {
   offset: number;
   /** percentile_cont(0.5)'s position between the lower middle value and the next (0 or 0.5). */
   fraction: number;
+  /** The bucket that holds the last value the median needs (the next one when `fraction` is not 0). */
+  lastBucket: number;
 };
 
 /** Where the median is, from a histogram of `[bucket, count]` (any order); null when empty. */
@@ -37,8 +42,11 @@ export function medianProbe(histogram: Iterable<readonly [number, number]>): Med
   const p = 0.5 * (n - 1);
   const lo = Math.floor(p);
   let below = 0;
+  const last = p > lo ? lo + 1 : lo;
+  let found: Omit<MedianProbe, 'lastBucket'> | null = null;
   for (const [bucket, c] of counts) {
-    if (lo < below + c) return { n, bucket, offset: lo - below, fraction: p - lo };
+    if (!found && lo < below + c) found = { n, bucket, offset: lo - below, fraction: p - lo };
+    if (found && last < below + c) return { ...found, lastBucket: bucket };
     below += c;
   }
   throw new Error('unreachable: the rank is within the histogram');

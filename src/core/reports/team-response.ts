@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { Ctx } from '../shared/context.js';
-import { bucketFloor, medianOf, medianProbe } from './duration-median.js';
+import { bucketCeiling, bucketFloor, medianOf, medianProbe } from './duration-median.js';
 import { coverRange, type DaySpan } from './range-cover.js';
 import { inRange, NOBODY, type ReportScope, reportQuery } from './report-filters.js';
 
@@ -106,8 +106,10 @@ export async function keptCreatedStats(
       for (const [b, n] of byOwner.get(id)?.hist ?? []) hist.set(b, (hist.get(b) ?? 0) + n);
     const probe = medianProbe(hist);
     if (!probe) return null;
+    // The leads from the middle one's bucket to the bucket of the next one (when the median needs it):
+    // one bounded index range per owner, merged in order.
     const floor = bucketFloor(probe.bucket);
-    // One ordered index range per owner, merged in order: only the leads up to the middle are read.
+    const ceiling = bucketCeiling(probe.lastBucket);
     const parts = ids.map(
       (id) =>
         sql`select ${seconds} as s from leads where ${sql.join(
@@ -117,6 +119,7 @@ export async function keptCreatedStats(
             sql`deleted_at is null`,
             sql`first_response_at is not null`,
             ...(floor === null ? [] : [sql`${seconds} >= ${floor}::float8`]),
+            ...(ceiling === null ? [] : [sql`${seconds} < ${ceiling}::float8`]),
             ...pipeline,
             ...created,
           ],

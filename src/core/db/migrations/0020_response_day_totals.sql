@@ -80,4 +80,4 @@ FROM leads l CROSS JOIN (VALUES ('d'), ('w'), ('m')) g(grain)
 WHERE l.deleted_at IS NULL GROUP BY 1, 2, 3, 4, 5, 6, 7;--> statement-breakpoint
 -- An owner's responded leads in first-response order, from a median's bucket up (with the creation
 -- time and pipeline to keep to the report's cohort).
-CREATE INDEX "leads_response_report_idx" ON "leads" USING btree ("workspace_id", "owner_id", report_response_seconds(created_at, first_response_at)) INCLUDE ("created_at", "pipeline_id") WHERE deleted_at is null and first_response_at is not null;
+CREATE INDEX "leads_response_report_idx" ON "leads" USING btree ("workspace_id", "owner_id", report_response_seconds(created_at, first_response_at)) INCLUDE ("created_at", "first_response_at", "pipeline_id") WHERE deleted_at is null and first_response_at is not null;
