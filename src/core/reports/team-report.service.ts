@@ -16,7 +16,7 @@ import {
   sqlList,
 } from './report-filters.js';
 import type { TeamReport, TeamReportRow } from './team-report.schemas.js';
-import { keptCreatedStats, keptOwners, type LeadStats, responseKept } from './team-response.js';
+import { keptCreatedStats, keptOwners, type LeadStats, NIL, responseKept } from './team-response.js';
 
 /**
  * Team performance (SPEC 7, issue 6 item 3), per owner, per team and in total. Two statements: the
@@ -32,8 +32,6 @@ type Type = (typeof TYPES)[number];
 export const OPEN_STATUSES = ['new', 'contacted', 'qualified', 'proposal'] as const;
 
 const and = (conds: SQL[]) => (conds.length ? sql.join(conds, sql` and `) : sql`true`);
-/** How stage_day_totals keeps an unassigned lead's owner. */
-const NIL = '00000000-0000-0000-0000-000000000000';
 const round2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
 
 /** Wins, losses and won value per owner: live leads in a won or lost stage they entered in the range. */

@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import type { Ctx } from '../shared/context.js';
 import { bucketCeiling, bucketFloor, medianOf, medianProbe } from './duration-median.js';
 import { coverRange, type DaySpan } from './range-cover.js';
-import { inRange, NOBODY, type ReportScope, reportQuery } from './report-filters.js';
+import { inRange, NOBODY, type ReportScope, reportQuery, sqlList } from './report-filters.js';
 
 /**
  * The team report's figures of the leads created in the range, from kept totals (ADR 018): responded,
@@ -15,7 +15,7 @@ import { inRange, NOBODY, type ReportScope, reportQuery } from './report-filters
 
 const rowsOf = <T>(r: unknown): T[] => (r as { rows: T[] }).rows;
 /** How the totals keep an unassigned lead's owner. */
-const NIL = '00000000-0000-0000-0000-000000000000';
+export const NIL = '00000000-0000-0000-0000-000000000000';
 
 export type LeadStats = {
   kind: 'owner' | 'team' | 'total';
@@ -67,15 +67,7 @@ export async function keptCreatedStats(
   const where: SQL[] = [sql`workspace_id = ${ctx.workspaceId}`, coverSql(scope)];
   if (scope.pipelineId) where.push(sql`pipeline_id = ${scope.pipelineId}`);
   const owners = keptOwners(scope);
-  if (owners)
-    where.push(
-      owners.length
-        ? sql`owner_id in (${sql.join(
-            owners.map((o) => sql`${o}::uuid`),
-            sql`, `,
-          )})`
-        : sql`false`,
-    );
+  if (owners) where.push(owners.length ? sql`owner_id in (${sqlList(owners)})` : sql`false`);
   const rows = rowsOf<{ owner: string; open: boolean; bucket: number; n: number }>(
     await reportQuery(
       db,
