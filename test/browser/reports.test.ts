@@ -300,6 +300,14 @@ describe.skipIf(skipBrowser).each(DB_KINDS)(
           (r) => r.url().endsWith('/api/v1/reports/dashboard') && r.request().method() === 'PUT',
         );
 
+      const cardMenu = async (report: string, item: string) => {
+        // A menu closed a moment ago may still be fading out (two menus, two such items): open the
+        // next one when it has gone.
+        await expect.poll(() => page.getByRole('menu').count(), { timeout: 10_000 }).toBe(0);
+        await page.getByRole('button', { name: `Card menu: ${report}` }).click();
+        await page.getByRole('menuitem', { name: item }).click();
+      };
+
       let put = dashboardPut();
       await page.locator('input[aria-label="Add a saved report"]').click();
       await page.getByRole('option', { name: 'Sources this quarter' }).click();
@@ -309,14 +317,12 @@ describe.skipIf(skipBrowser).each(DB_KINDS)(
       await visible(sourcesCard.locator('svg.recharts-surface'));
 
       put = dashboardPut();
-      await page.getByRole('button', { name: 'Card menu: Sources this quarter' }).click();
-      await page.getByRole('menuitem', { name: 'Move earlier' }).click();
+      await cardMenu('Sources this quarter', 'Move earlier');
       await put;
       await expect.poll(names, { timeout: 10_000 }).toEqual(['Sources this quarter', 'Recent funnel']);
 
       put = dashboardPut();
-      await page.getByRole('button', { name: 'Card menu: Sources this quarter' }).click();
-      await page.getByRole('menuitem', { name: 'Full width' }).click();
+      await cardMenu('Sources this quarter', 'Full width');
       await put;
       let dash = (await api('get', '/api/v1/reports/dashboard')).items as {
         savedReportId: string;
@@ -328,8 +334,7 @@ describe.skipIf(skipBrowser).each(DB_KINDS)(
       ]);
 
       put = dashboardPut();
-      await page.getByRole('button', { name: 'Card menu: Recent funnel' }).click();
-      await page.getByRole('menuitem', { name: 'Remove from dashboard' }).click();
+      await cardMenu('Recent funnel', 'Remove from dashboard');
       await put;
       await expect.poll(names, { timeout: 10_000 }).toEqual(['Sources this quarter']);
       dash = (await api('get', '/api/v1/reports/dashboard')).items;
