@@ -343,6 +343,42 @@ describe.skipIf(skipBrowser).each(DB_KINDS)(
       await visible(page.getByTestId('saved-reports-table').getByRole('link', { name: 'Recent funnel' }));
     });
 
+    it('filters a builder report by conditions written as rows, the same as the API with that condition', async () => {
+      // Two lead statuses and their counts, then the page's default report (leads by source) limited to them.
+      const byStatus = { entity: 'leads', groupBy: [{ field: 'status' }], measures: [{ op: 'count' }] };
+      const statuses = (await api('post', '/api/v1/reports/run', byStatus)).rows as {
+        keys: (string | null)[];
+        values: number[];
+      }[];
+      const two = statuses.filter((r) => r.keys[0]).slice(0, 2);
+      expect(two).toHaveLength(2);
+      await page.goto('/reports/builder?range=all');
+      await page.getByRole('button', { name: 'Add condition' }).click();
+      await page.locator('input[aria-label="Condition 1 field"]').fill('status');
+      await page.locator('input[aria-label="Condition 1 operator"]').click();
+      await page.getByRole('option', { name: 'is one of' }).click();
+      await page.locator('input[aria-label="Condition 1 value"]').fill(two.map((r) => r.keys[0]).join(', '));
+      await page.getByRole('button', { name: 'Run' }).click();
+      const table = page.getByTestId('builder-table');
+      await visible(table);
+      const condition = { all: [{ field: 'status', op: 'in', value: two.map((r) => r.keys[0]) }] };
+      const def = JSON.parse(new URL(page.url()).searchParams.get('def')!);
+      // The run is in the address (a saved report keeps it), with the rows' condition.
+      expect(def.conditions).toEqual(condition);
+      const run = await api('post', '/api/v1/reports/run', def);
+      expect(run.totals.values[0]).toBe(two[0]!.values[0]! + two[1]!.values[0]!);
+      await expect.poll(() => table.getByRole('row').count(), { timeout: 10_000 }).toBe(run.rows.length + 2); // the header and the totals
+      const total = table.getByRole('row', { name: /^Total/ });
+      await expect
+        .poll(() => total.getByRole('link').first().innerText(), { timeout: 10_000 })
+        .toBe(String(run.totals.values[0]));
+      // The JSON view shows the same condition.
+      await page.locator('label', { hasText: /^JSON$/ }).click();
+      expect(JSON.parse(await page.locator('textarea[aria-label="Conditions"]').inputValue())).toEqual(
+        condition,
+      );
+    });
+
     it('runs a builder report whose counts open their records: leads by source', async () => {
       const def = { entity: 'leads', groupBy: [{ field: 'source' }], measures: [{ op: 'count' }] };
       await page.goto('/reports/builder?range=all');

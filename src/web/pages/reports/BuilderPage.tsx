@@ -1,23 +1,26 @@
-import { ActionIcon, Autocomplete, Button, Group, Paper, Select, Stack, Table, Text } from '@mantine/core';
+import {
+  ActionIcon,
+  Button,
+  Group,
+  Paper,
+  SegmentedControl,
+  Select,
+  Stack,
+  Table,
+  Text,
+} from '@mantine/core';
 import { IconPlayerPlay, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
-import type { CustomFieldEntity } from '../../../core/custom-fields/custom-fields.schemas.js';
 import {
   ConditionJsonInput,
   conditionJsonError,
   parseConditionJson,
 } from '../../components/ConditionJsonInput';
-import { useCustomFields } from '../../components/CustomFieldInput';
 import { labelize } from '../../lib/format';
-import {
-  BUILDER_FIELDS,
-  type BuilderField,
-  CUSTOM_ENTITY,
-  DATE_BUCKETS,
-  MEASURE_OPS,
-  OP_LABELS,
-} from './builder-fields';
+import { FieldInput } from './BuilderFieldInput';
+import { BUILDER_FIELDS, DATE_BUCKETS, MEASURE_OPS, OP_LABELS } from './builder-fields';
+import { ConditionRows, conditionRows } from './ConditionRows';
 import { DrillCount, drillHref } from './DrillLink';
 import { type ChartData, colorAt, ReportChart } from './ReportChart';
 import { ReportFrame } from './ReportFrame';
@@ -93,45 +96,6 @@ export function builderChartData(r: BuilderResult): ChartData {
   };
 }
 
-function FieldInput({
-  entity,
-  value,
-  onChange,
-  label,
-  numeric,
-}: {
-  entity: BuilderEntity;
-  value: string;
-  onChange: (v: string) => void;
-  label: string;
-  numeric?: boolean;
-}) {
-  const custom = useCustomFields(CUSTOM_ENTITY[entity] as CustomFieldEntity | undefined);
-  const fields: BuilderField[] = [
-    ...BUILDER_FIELDS[entity],
-    ...(custom.data ?? []).map((c) => ({
-      field: `custom.${c.key}`,
-      label: c.label,
-      type: (['number', 'money'].includes(c.type)
-        ? 'number'
-        : c.type === 'date'
-          ? 'date'
-          : 'text') as BuilderField['type'],
-    })),
-  ].filter((x) => !numeric || x.type === 'number');
-  return (
-    <Autocomplete
-      label={label}
-      aria-label={label}
-      placeholder={numeric ? 'dealValue, custom.budget…' : 'source, createdAt, custom.region…'}
-      data={fields.map((x) => ({ value: x.field, label: `${x.field} — ${x.label}` }))}
-      value={value}
-      onChange={onChange}
-      w={240}
-    />
-  );
-}
-
 const isDateField = (entity: BuilderEntity, field: string) =>
   BUILDER_FIELDS[entity].some((f) => f.field === field && (f.type === 'date' || f.type === 'timestamp')) ||
   /At$|Date$/.test(field);
@@ -152,6 +116,10 @@ export function BuilderPage() {
     setDraft(ran);
     setCondText(ran.conditions ? JSON.stringify(ran.conditions, null, 2) : '');
   }, [defText]);
+  // Rows while the condition is a flat all/any of conditions, JSON for nested groups.
+  const [condMode, setCondMode] = useState<'rows' | 'json'>(() =>
+    conditionRows(condText) ? 'rows' : 'json',
+  );
   const condError = conditionJsonError(condText, { notObject: 'A condition is a JSON object' });
   const body = useMemo(() => (ran ? builderBody(ran, state.filters) : null), [ran, state.filters]);
   const result = useBuilderRun(body);
@@ -280,14 +248,35 @@ export function BuilderPage() {
             </Button>
           )}
         </Group>
-        <ConditionJsonInput
-          label="Conditions"
-          description='Only records meeting this condition (shared condition language), e.g. {"field":"source","op":"in","value":["referral","partner"]}'
-          placeholder="No condition: every record"
-          value={condText}
-          onChange={(e) => setCondText(e.currentTarget.value)}
-          error={condError}
-        />
+        <Stack gap={4}>
+          <Group gap="sm">
+            <Text size="sm" fw={500}>
+              Conditions
+            </Text>
+            <SegmentedControl
+              size="xs"
+              aria-label="Condition editor"
+              data={[
+                { value: 'rows', label: 'Rows' },
+                { value: 'json', label: 'JSON' },
+              ]}
+              value={condMode}
+              onChange={(v) => setCondMode(v as 'rows' | 'json')}
+            />
+          </Group>
+          {condMode === 'rows' ? (
+            <ConditionRows key={defText ?? ''} entity={draft.entity} text={condText} onText={setCondText} />
+          ) : (
+            <ConditionJsonInput
+              aria-label="Conditions"
+              description='Only records meeting this condition (shared condition language), e.g. {"field":"source","op":"in","value":["referral","partner"]}'
+              placeholder="No condition: every record"
+              value={condText}
+              onChange={(e) => setCondText(e.currentTarget.value)}
+              error={condError}
+            />
+          )}
+        </Stack>
         <Group>
           <Button leftSection={<IconPlayerPlay size={16} />} onClick={run} disabled={!!condError}>
             Run
