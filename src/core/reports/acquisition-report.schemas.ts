@@ -27,7 +27,11 @@ const figures = {
 };
 const drills = z.object({ leads: drillOut, qualified: drillOut, won: drillOut });
 
-export const sourceRowOut = z.object({ source: z.string().nullable(), ...figures, drills });
+export const sourceRowOut = z.object({
+  source: z.string().nullable().describe('The source; null for leads without one (or with an empty one)'),
+  ...figures,
+  drills,
+});
 export const campaignRowOut = z.object({
   campaign: z
     .string()

@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { sqlList } from './report-filters.js';
 
 /**
  * The report figures that triggers keep in the writing transaction (migration 0015, ADR 015):
@@ -70,7 +71,7 @@ const acquisitionFromLeads = (
     coalesce(source, '') as source, coalesce(campaign, '') as campaign,
     case status when 'won' then 'w' when 'lost' then 'l' else 'o' end as outcome,
     coalesce(reached_stage_ids && (select array_agg(id) from stages where workspace_id = ${ws}
-      and lead_status in ('qualified', 'proposal', 'won')), false) as qualified,
+      and lead_status in (${sqlList(QUALIFIED_STATUSES)})), false) as qualified,
     count(*) as n, coalesce(sum(deal_value), 0) as value
   from leads where workspace_id = ${ws} and deleted_at is null group by 1, 2, 3, 4, 5, 6`;
 

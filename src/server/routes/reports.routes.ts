@@ -71,7 +71,7 @@ export function reportsRoutes(fastify: FastifyInstance, db: Db): void {
       schema: {
         tags,
         summary: 'Campaigns: leads, qualified, won, conversion, won value and cost per lead and per won lead',
-        description: `As the sources report, by campaign name (case-insensitive; a campaign record of the same name gives its spend). Campaigns with spend in the range and no leads are listed too. ${FILTERS_NOTE}`,
+        description: `As the sources report, by campaign name (case-insensitive; a campaign record of the same name gives its spend; leads without a campaign, or with an empty one, are the row whose campaign is null). Campaigns with spend in the range and no leads are listed too. ${FILTERS_NOTE}`,
         querystring: acquisitionQuery,
         produces: REPORT_PRODUCES,
         response: { 200: campaignsReportOut, ...problems(400, 401, 404, 422) },
